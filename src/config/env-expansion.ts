@@ -1,0 +1,85 @@
+// ${env:NAME} and ${env:NAME:-default} in configuration values, as in the OpenTelemetry
+// Collector; $$ stands for a literal $. Expansion happens on the parsed YAML nodes, so that
+// a value keeps its line and column and errors can say which variable it came from.
+import { type Document, isPair, isSeq, parse, type Scalar, visit } from 'yaml';
+import type { ConfigIssue } from './config-issue.ts';
+
+const REFERENCE = /\$\$|\$\{([^}]*)\}/g;
+const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+
+/** What expansion did to one value, for error messages. */
+export interface ExpandedValue {
+  source: string;
+  unsetVariables: string[];
+}
+
+export interface ExpansionResult {
+  issues: ConfigIssue[];
+  /** Scalar nodes whose value came from the environment. */
+  expanded: Map<Scalar, ExpandedValue>;
+}
+
+export function expandEnvironment(doc: Document, env: Record<string, string | undefined>): ExpansionResult {
+  const issues: ConfigIssue[] = [];
+  const expanded = new Map<Scalar, ExpandedValue>();
+  visit(doc, {
+    Scalar(key, node, ancestry) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
+      const source = node.value;
+      const unsetVariables: string[] = [];
+      let references = 0;
+      let wholeValueIsReference = false;
+      const value = source.replace(REFERENCE, (match, inner: string | undefined, offset: number) => {
+        if (match === '$$') return '$';
+        references++;
+        wholeValueIsReference = match.length === source.length && offset === 0;
+        const env_ = ENV_REFERENCE.exec(inner ?? '');
+        if (!env_) {
+          issues.push({
+            path: keyPath(ancestry, node),
+            message: `cannot expand "${match}": expected \${env:NAME} or \${env:NAME:-default}`,
+          });
+          return match;
+        }
+        const [, name, fallback] = env_ as unknown as [string, string, string | undefined];
+        const current = env[name];
+        if (current !== undefined) return current;
+        if (fallback !== undefined) return fallback;
+        unsetVariables.push(name);
+        return '';
+      });
+      if (value === source) return;
+      // A plain `port: ${env:PORT}` becomes the number or boolean the variable holds,
+      // as if it had been written there; quoted values stay strings.
+      if (wholeValueIsReference && references === 1 && node.type === 'PLAIN') {
+        const typed: unknown = value === '' ? '' : safeScalar(value);
+        node.value = typed;
+      } else {
+        node.value = value;
+      }
+      expanded.set(node, { source, unsetVariables });
+    },
+  });
+  return { issues, expanded };
+}
+
+function safeScalar(text: string): unknown {
+  try {
+    const parsed: unknown = parse(text);
+    return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : text;
+  } catch {
+    return text;
+  }
+}
+
+/** The key path of a node from the ancestry that yaml's visit() passes along. */
+function keyPath(ancestry: readonly unknown[], node: unknown): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let i = 0; i < ancestry.length; i++) {
+    const item = ancestry[i];
+    const child = ancestry[i + 1] ?? node;
+    if (isPair(item)) path.push(String((item.key as Scalar | null)?.value ?? item.key));
+    else if (isSeq(item)) path.push(item.items.indexOf(child as never));
+  }
+  return path;
+}

@@ -1,0 +1,258 @@
+// Reads a configuration file: YAML with positions, ${env:...} expansion, the top-level and
+// service schema, every component's own schema, and the pipelines' references. Every
+// problem is collected with its key path, line and column, and all are reported together.
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar } from 'yaml';
+import type { AnyFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../component/component.ts';
+import { type ComponentId, type ComponentKind, parseComponentId, type Signal } from '../component/component-id.ts';
+import type { Registry } from '../component/registry.ts';
+import { ConfigError, type ConfigIssue } from './config-issue.ts';
+import { type ExpandedValue, expandEnvironment } from './env-expansion.ts';
+import { type ServiceConfig, topLevelSchema } from './service-schema.ts';
+import { describeZodIssue, knownKeysAt, suggestKey } from './zod-issues.ts';
+
+export interface ComponentEntry<F extends AnyFactory> {
+  id: ComponentId;
+  factory: F;
+  config: unknown;
+}
+
+export interface PipelineConfig {
+  id: string;
+  signal: Signal;
+  receivers: string[];
+  processors: string[];
+  exporters: string[];
+}
+
+export interface AgentConfig {
+  file: string;
+  receivers: Map<string, ComponentEntry<ReceiverFactory>>;
+  processors: Map<string, ComponentEntry<ProcessorFactory>>;
+  exporters: Map<string, ComponentEntry<ExporterFactory>>;
+  extensions: Map<string, ComponentEntry<ExtensionFactory>>;
+  pipelines: PipelineConfig[];
+  service: ServiceConfig;
+  /** Things that work but are probably not meant (a component defined and never used). */
+  warnings: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfigFile(file: string, registry: Registry, env: Env = process.env): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ path: [], message: `cannot read the configuration file: ${(error as Error).message}` }]);
+  }
+  return loadConfigText(text, file, registry, env);
+}
+
+const SECTIONS = [
+  ['receivers', 'receiver'], ['processors', 'processor'], ['exporters', 'exporter'], ['extensions', 'extension'],
+] as const satisfies readonly (readonly [keyof Registry, ComponentKind])[];
+
+export function loadConfigText(text: string, file: string, registry: Registry, env: Env = process.env): AgentConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locator = new Locator(doc, lineCounter);
+  const issues: ConfigIssue[] = doc.errors.map((error) => {
+    const [line, column] = [error.linePos?.[0].line, error.linePos?.[0].col];
+    return { path: [], message: `YAML: ${error.message.split('\n')[0]}`, ...(line ? { line, column: column ?? 1 } : {}) };
+  });
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  if (doc.contents === null) throw new ConfigError(file, [{ path: [], message: 'the file is empty: expected receivers, exporters and service' }]);
+
+  const expansion = expandEnvironment(doc, env);
+  locator.expanded = expansion.expanded;
+  issues.push(...expansion.issues.map((issue) => locator.locate(issue)));
+
+  const raw: unknown = doc.toJS();
+  const top = topLevelSchema.safeParse(raw, { reportInput: true });
+  if (!top.success) {
+    issues.push(...zodIssues(top.error, [], topLevelSchema, locator));
+    throw new ConfigError(file, sortByLine(issues));
+  }
+
+  const config: AgentConfig = {
+    file, receivers: new Map(), processors: new Map(), exporters: new Map(), extensions: new Map(),
+    pipelines: [], service: top.data.service, warnings: [],
+  };
+  for (const [section, kind] of SECTIONS) {
+    const factories = registry[section] as ReadonlyMap<string, AnyFactory>;
+    for (const [idText, value] of Object.entries(top.data[section])) {
+      const path = [section, idText];
+      const id = parseComponentId(idText);
+      if (typeof id === 'string') {
+        issues.push(locator.locate({ path, message: id }, true));
+        continue;
+      }
+      const factory = factories.get(id.type);
+      if (!factory) {
+        const known = [...factories.keys()];
+        const hint = suggestKey(id.type, known);
+        issues.push(locator.locate({
+          path,
+          message: `unknown ${kind} type "${id.type}"` + (hint ? ` (did you mean "${hint}"?)` : '') +
+            `; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
+        }, true));
+        continue;
+      }
+      const parsed = factory.configSchema.safeParse(value ?? {}, { reportInput: true });
+      if (!parsed.success) {
+        issues.push(...zodIssues(parsed.error, path, factory.configSchema, locator));
+        continue;
+      }
+      for (const problem of factory.crossCheck?.(parsed.data) ?? []) issues.push(locator.locate({ path, message: problem }, true));
+      (config[section] as Map<string, ComponentEntry<AnyFactory>>).set(idText, { id, factory, config: parsed.data });
+    }
+  }
+
+  checkPipelines(config, top.data.service, raw, locator, issues);
+  checkExtensions(config, top.data.service, locator, issues);
+  if (issues.length > 0) throw new ConfigError(file, sortByLine(issues));
+  return config;
+}
+
+function checkPipelines(config: AgentConfig, service: ServiceConfig, raw: unknown, locator: Locator, issues: ConfigIssue[]): void {
+  const rawSections = raw as Record<string, Record<string, unknown> | null | undefined>;
+  const used = new Set<string>();
+  const exporterPipelines = new Map<string, string[]>();
+  for (const [pipelineId, pipeline] of Object.entries(service.pipelines)) {
+    const path = ['service', 'pipelines', pipelineId];
+    const signal = pipelineId.split('/')[0];
+    if (signal !== 'metrics' && signal !== 'logs') {
+      issues.push(locator.locate({
+        path,
+        message: `"${pipelineId}" is not a pipeline id: expected metrics, logs, metrics/<name> or logs/<name>` +
+          (signal === 'traces' ? ' (this agent emits no traces)' : ''),
+      }, true));
+      continue;
+    }
+    const lists = [['receivers', 'receiver'], ['processors', 'processor'], ['exporters', 'exporter']] as const;
+    for (const [section, kind] of lists) {
+      pipeline[section].forEach((idText, index) => {
+        const itemPath = [...path, section, index];
+        const entry = (config[section] as Map<string, ComponentEntry<AnyFactory>>).get(idText);
+        used.add(`${section}/${idText}`);
+        if (!entry) {
+          // Defined but invalid components were reported already; only report missing ones.
+          if (rawSections[section]?.[idText] === undefined) {
+            const hint = suggestKey(idText, Object.keys(rawSections[section] ?? {}));
+            issues.push(locator.locate({
+              path: itemPath,
+              message: `${kind} "${idText}" is not defined under ${section}` + (hint ? ` (did you mean "${hint}"?)` : ''),
+            }));
+          }
+          return;
+        }
+        if (!entry.factory.signals.includes(signal)) {
+          issues.push(locator.locate({
+            path: itemPath,
+            message: `${kind} "${idText}" does not support ${signal}; it supports ${entry.factory.signals.join(', ')}`,
+          }));
+        }
+        if (section === 'exporters') exporterPipelines.set(idText, [...(exporterPipelines.get(idText) ?? []), pipelineId]);
+      });
+    }
+    config.pipelines.push({ id: pipelineId, signal, ...pipeline });
+  }
+  for (const [idText, pipelines] of exporterPipelines) {
+    const entry = config.exporters.get(idText);
+    if (entry?.factory.onePipelineOnly && pipelines.length > 1) {
+      issues.push(locator.locate({
+        path: ['exporters', idText],
+        message: `exporter "${idText}" can serve one pipeline only, but is in ${pipelines.join(' and ')}; define a second one (${entry.id.type}/other) with its own endpoint`,
+      }, true));
+    }
+  }
+  for (const section of ['receivers', 'processors', 'exporters'] as const) {
+    for (const idText of config[section].keys()) {
+      if (!used.has(`${section}/${idText}`)) config.warnings.push(`${section}.${idText} is defined but not used in any pipeline`);
+    }
+  }
+}
+
+function checkExtensions(config: AgentConfig, service: ServiceConfig, locator: Locator, issues: ConfigIssue[]): void {
+  service.extensions.forEach((idText, index) => {
+    if (!config.extensions.has(idText)) {
+      issues.push(locator.locate({ path: ['service', 'extensions', index], message: `extension "${idText}" is not defined under extensions` }));
+    }
+  });
+}
+
+function zodIssues(error: z.ZodError, prefix: (string | number)[], schema: unknown, locator: Locator): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        const hint = suggestKey(key, known);
+        out.push(locator.locate({
+          path: [...path, key],
+          message: `unknown key "${key}"` + (hint ? ` (did you mean "${hint}"?)` : '') + (known.length > 0 ? `; expected one of: ${known.join(', ')}` : ''),
+        }, true));
+      }
+      continue;
+    }
+    const input = (issue as { input?: unknown }).input;
+    out.push(locator.locate({ path, message: describeZodIssue(issue, input) }));
+  }
+  return out;
+}
+
+function sortByLine(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/** Finds the line and column of a key path, or of its deepest part that exists. */
+class Locator {
+  private readonly doc: Document;
+  private readonly lineCounter: LineCounter;
+  expanded = new Map<Scalar, ExpandedValue>();
+
+  constructor(doc: Document, lineCounter: LineCounter) {
+    this.doc = doc;
+    this.lineCounter = lineCounter;
+  }
+
+  locate(issue: ConfigIssue, atKey = false): ConfigIssue {
+    const node = this.find(issue.path, atKey);
+    if (!node?.range) return issue;
+    const position = this.lineCounter.linePos(node.range[0]);
+    let message = issue.message;
+    const expanded = isScalar(node) ? this.expanded.get(node) : undefined;
+    if (expanded) {
+      const unset = expanded.unsetVariables.length > 0 ? `; ${expanded.unsetVariables.join(', ')} not set` : '';
+      message += ` (value of ${expanded.source}${unset})`;
+    }
+    return { ...issue, message, line: position.line, column: position.col };
+  }
+
+  private find(path: readonly (string | number)[], atKey: boolean): { range?: [number, number, number] | null } | undefined {
+    let node: unknown = this.doc.contents;
+    let found = node as { range?: [number, number, number] | null } | undefined;
+    for (let i = 0; i < path.length; i++) {
+      const part = path[i]!;
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part));
+        if (!pair) return found;
+        if (last && atKey && isNode(pair.key)) return pair.key;
+        node = pair.value;
+        // `key:` with no value: point at the key.
+        found = (isNode(node) ? node : isNode(pair.key) ? pair.key : found) as typeof found;
+      } else if (isNode(node) && 'items' in node && Array.isArray(node.items) && typeof part === 'number') {
+        node = node.items[part];
+        if (!isNode(node)) return found;
+        found = node;
+      } else {
+        return found;
+      }
+    }
+    return found;
+  }
+}

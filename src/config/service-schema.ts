@@ -1,0 +1,38 @@
+// The top level of the configuration file and its `service` section.
+import * as z from 'zod';
+import { positiveDuration } from './schema-types.ts';
+
+const componentSection = z.record(z.string(), z.unknown()).nullish().transform((value) => value ?? {});
+const idList = z.array(z.string({ error: 'expected a component id such as otlphttp or otlphttp/name' }));
+
+export const pipelineSchema = z.strictObject({
+  receivers: idList.min(1, 'expected at least one receiver'),
+  processors: idList.default([]),
+  exporters: idList.min(1, 'expected at least one exporter'),
+});
+
+export const serviceSchema = z.strictObject({
+  extensions: idList.default([]),
+  pipelines: z.record(z.string(), pipelineSchema).refine((pipelines) => Object.keys(pipelines).length > 0, 'expected at least one pipeline, such as metrics or logs'),
+  telemetry: z.strictObject({
+    logs: z.strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      encoding: z.enum(['console', 'json']).default('console'),
+    }).prefault({}),
+  }).prefault({}),
+  /** Resource attributes added to everything the agent sends (deployment.environment, k8s.pod.name...). */
+  resource: z.record(z.string(), z.string()).default({}),
+  /** How long SIGTERM may take to flush what is pending. */
+  shutdown_timeout: positiveDuration(10_000),
+});
+
+export const topLevelSchema = z.strictObject({
+  receivers: componentSection,
+  processors: componentSection,
+  exporters: componentSection,
+  extensions: componentSection,
+  service: serviceSchema,
+});
+
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type PipelineSettings = z.infer<typeof pipelineSchema>;

@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { httpUrl, positiveDuration, stringMap } from '../../config/schema-types.ts';
+
+export const otlpHttpConfigSchema = z.strictObject({
+  /** Base URL; /v1/metrics and /v1/logs are appended. */
+  endpoint: httpUrl.optional(),
+  metrics_endpoint: httpUrl.optional(),
+  logs_endpoint: httpUrl.optional(),
+  encoding: z.enum(['protobuf', 'json']).default('protobuf'),
+  compression: z.enum(['gzip', 'none']).default('gzip'),
+  headers: stringMap,
+  timeout: positiveDuration(10_000),
+  temporality: z.enum(['cumulative', 'delta']).default('cumulative'),
+  /** How often metrics are collected and sent. */
+  export_interval: positiveDuration(30_000),
+  tls: z.strictObject({
+    ca_file: z.string().default(''),
+    insecure_skip_verify: z.boolean().default(false),
+  }).prefault({}),
+}).superRefine((config, ctx) => {
+  if (config.endpoint === undefined && (config.metrics_endpoint === undefined || config.logs_endpoint === undefined)) {
+    ctx.addIssue({
+      code: 'custom', path: ['endpoint'],
+      message: 'expected an endpoint URL such as http://127.0.0.1:4318 (or both metrics_endpoint and logs_endpoint)',
+    });
+  }
+});
+
+export type OtlpHttpConfig = z.infer<typeof otlpHttpConfigSchema>;
+
+/** `<endpoint>/v1/<signal>` unless a signal's own endpoint is set, as the Collector does. */
+export function signalUrl(config: OtlpHttpConfig, signal: 'metrics' | 'logs'): string {
+  const own = signal === 'metrics' ? config.metrics_endpoint : config.logs_endpoint;
+  if (own !== undefined) return own;
+  return `${(config.endpoint ?? '').replace(/\/+$/, '')}/v1/${signal}`;
+}

@@ -1,0 +1,14 @@
+import type { ExporterFactory } from '../../component/component.ts';
+import { type OtlpHttpConfig, otlpHttpConfigSchema } from './config.ts';
+import { createOtlpLogsExporter, createOtlpMetricsExporter } from './exporter.ts';
+
+export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
+  kind: 'exporter',
+  type: 'otlphttp',
+  stability: 'beta',
+  description: 'Sends metrics and logs over OTLP/HTTP (protobuf or JSON) to a Collector or a backend.',
+  signals: ['metrics', 'logs'],
+  configSchema: otlpHttpConfigSchema,
+  createMetricsExporter: createOtlpMetricsExporter,
+  createLogsExporter: createOtlpLogsExporter,
+};

@@ -1,0 +1,17 @@
+import * as z from 'zod';
+import { hostPort } from '../../config/schema-types.ts';
+
+export const prometheusConfigSchema = z.strictObject({
+  /** Where /metrics is served; keep it on loopback unless a scraper elsewhere needs it. */
+  endpoint: hostPort.default('127.0.0.1:9464'),
+  /** Adds otel_scope_name/version labels to every series. */
+  with_scope_info: z.boolean().default(false),
+});
+
+export type PrometheusConfig = z.infer<typeof prometheusConfigSchema>;
+
+export function splitHostPort(endpoint: string): { host: string; port: number } {
+  const colon = endpoint.lastIndexOf(':');
+  const host = endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(endpoint.slice(colon + 1)) };
+}

@@ -1,0 +1,170 @@
+// The backbone_folders receiver: scans on its own schedule (never overlapping itself) and
+// lets the metric callbacks read the last completed result.
+import type { Attributes, Counter } from '@opentelemetry/api';
+import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
+import type { AgentLog } from '../../diagnostics/agent-log.ts';
+import { ATTR } from '../../telemetry/attributes.ts';
+import { counter, emitEvent, observableGauge } from '../../telemetry/instruments.ts';
+import type { FoldersConfig } from './config.ts';
+import { type FolderStats, type ScanResult, scanBackboneRoot } from './scanner.ts';
+import { type State, createStateMatcher } from './states.ts';
+import * as telemetry from './telemetry.ts';
+
+export class FoldersReceiver implements Lifecycle {
+  private readonly config: FoldersConfig;
+  private readonly host: ReceiverHost;
+  private readonly log: AgentLog;
+  private readonly scanErrors: Counter;
+  /** Last known stats per folder; folders of a scan cut short keep their earlier values. */
+  private folders = new Map<string, FolderStats>();
+  private lastScanDurationMs: number | undefined;
+  private readonly reportedUnknown = new Set<string>();
+  private activeProblemTypes = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(config: FoldersConfig, host: ReceiverHost, log: AgentLog) {
+    this.config = config;
+    this.host = host;
+    this.log = log;
+    this.scanErrors = counter(host.meter, telemetry.scanErrors);
+    this.registerGauges();
+  }
+
+  async start(): Promise<void> {
+    this.log.info('scanning Backbone folders', { root: this.config.root, interval_ms: this.config.collection_interval });
+    // The first scan runs before start() returns, so that the first export has data.
+    await this.scanOnce();
+    this.schedule();
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs one scan now (if none is running) and waits for it. */
+  scanOnce(): Promise<void> {
+    this.running ??= this.scan().finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.scanOnce().then(() => this.schedule());
+    }, this.config.collection_interval);
+    this.timer.unref();
+  }
+
+  private async scan(): Promise<void> {
+    let result: ScanResult;
+    try {
+      result = await scanBackboneRoot({
+        root: this.config.root,
+        matcher: createStateMatcher(this.config.states),
+        countOnlyStates: new Set<State>(this.config.count_only_states),
+        integrationDepth: this.config.integration_depth,
+        projectDepth: this.config.project_depth,
+        messageSuffix: this.config.message_suffix,
+        timeoutMs: this.config.timeout,
+        maxEntries: this.config.max_entries,
+      });
+    } catch (error) {
+      // Never expected (the scanner turns file-system errors into problems), but a receiver
+      // must not take the agent down.
+      this.scanErrors.add(1, { [ATTR.errorType]: 'internal' });
+      this.log.problem('scan', 'error', `scan failed: ${(error as Error).message}`);
+      return;
+    }
+    this.apply(result);
+  }
+
+  private apply(result: ScanResult): void {
+    if (result.cutShort === undefined) {
+      this.folders = result.folders;
+      this.lastScanDurationMs = result.durationMs;
+      this.log.resolved('cut-short', 'scans complete again');
+    } else {
+      const merged = new Map<string, FolderStats>();
+      for (const [key, stats] of this.folders) {
+        if (!result.completedProjects.has(`${stats.integration}/${stats.project}`)) merged.set(key, stats);
+      }
+      for (const [key, stats] of result.folders) merged.set(key, stats);
+      this.folders = merged;
+      this.scanErrors.add(1, { [ATTR.errorType]: result.cutShort });
+      const why = result.cutShort === 'timeout'
+        ? `it took longer than timeout (${this.config.timeout} ms)`
+        : `it met more than max_entries (${this.config.max_entries}) entries`;
+      this.log.problem('cut-short', 'warn', `scan of ${this.config.root} cut short: ${why}; folders not reached keep their last values`);
+    }
+
+    const problemsByType = new Map<string, number>();
+    for (const problem of result.problems) problemsByType.set(problem.type, (problemsByType.get(problem.type) ?? 0) + 1);
+    for (const [type, count] of problemsByType) this.scanErrors.add(count, { [ATTR.errorType]: type });
+    this.reportProblems(result);
+
+    for (const unknown of result.unknownFolders) {
+      if (this.reportedUnknown.has(unknown.relativePath)) continue;
+      this.reportedUnknown.add(unknown.relativePath);
+      const body = `Folder ${unknown.relativePath} matches no message state; its files are counted as state "unknown". Map it under "states" in the configuration if it is one.`;
+      this.log.warn(body);
+      emitEvent(this.host.logger, telemetry.unknownFolder, {
+        severity: 'WARN',
+        body,
+        attributes: { [ATTR.integration]: unknown.integration, [ATTR.project]: unknown.project, [ATTR.path]: unknown.relativePath },
+      });
+    }
+  }
+
+  /** One line per kind of problem while it persists, naming one example path. */
+  private reportProblems(result: ScanResult): void {
+    const seen = new Set<string>();
+    for (const problem of result.problems) {
+      if (seen.has(problem.type)) continue;
+      seen.add(problem.type);
+      const count = result.problems.filter((p) => p.type === problem.type).length;
+      const level = problem.type === 'symlink' ? 'warn' : 'error';
+      this.log.problem(`scan-${problem.type}`, level,
+        `scan: ${count} ${problem.type} problem(s), for example ${problem.relativePath}: ${problem.message}`);
+    }
+    for (const type of this.activeProblemTypes) {
+      if (!seen.has(type)) this.log.resolved(`scan-${type}`, `scan: no more ${type} problems`);
+    }
+    this.activeProblemTypes = seen;
+  }
+
+  private registerGauges(): void {
+    const meter = this.host.meter;
+    const messages = observableGauge(meter, telemetry.folderMessages);
+    const size = observableGauge(meter, telemetry.folderSize);
+    const age = observableGauge(meter, telemetry.folderOldestMessageAge);
+    const issues = observableGauge(meter, telemetry.folderIssues);
+    const otherFiles = observableGauge(meter, telemetry.folderOtherFiles);
+    const duration = observableGauge(meter, telemetry.scanDuration);
+    meter.addBatchObservableCallback((observer) => {
+      const now = Date.now();
+      for (const stats of this.folders.values()) {
+        const attributes: Attributes = {
+          [ATTR.integration]: stats.integration, [ATTR.project]: stats.project, [ATTR.state]: stats.state,
+        };
+        observer.observe(messages, stats.messages, attributes);
+        observer.observe(otherFiles, stats.otherFiles, attributes);
+        observer.observe(issues, stats.issues, attributes);
+        if (stats.bytes !== undefined) {
+          observer.observe(size, stats.bytes, attributes);
+          const oldest = stats.oldestMessageMtimeMs;
+          observer.observe(age, oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000), attributes);
+        }
+      }
+      if (this.lastScanDurationMs !== undefined) observer.observe(duration, this.lastScanDurationMs / 1000);
+    }, [messages, size, age, issues, otherFiles, duration]);
+  }
+
+  /** For tests and the debug exporter: the last known stats. */
+  snapshot(): ReadonlyMap<string, FolderStats> {
+    return this.folders;
+  }
+}

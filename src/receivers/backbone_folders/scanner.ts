@@ -1,0 +1,284 @@
+// One pass over the Backbone root: counts message files per integration, project and state.
+// Built for folders with millions of files: directory entries are streamed (never a whole
+// folder's names in memory), and files are stat'ed only where size or age is wanted.
+import { type Dir, type Dirent, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ISSUE_STATES, type KnownState, type State, type StateMatcher } from './states.ts';
+
+export interface FolderStats {
+  integration: string;
+  project: string;
+  state: State;
+  messages: number;
+  otherFiles: number;
+  /** Bytes of all files; undefined for count-only states. */
+  bytes: number | undefined;
+  /** Oldest message mtime (ms since epoch); undefined when none or count-only. */
+  oldestMessageMtimeMs: number | undefined;
+  issues: number;
+}
+
+export interface UnknownFolder {
+  integration: string;
+  project: string;
+  /** Relative to the root, with forward slashes. */
+  relativePath: string;
+}
+
+export interface ScanProblem {
+  /** error.type: an errno code (EACCES, ENOENT...), `symlink`, `timeout` or `entry_limit`. */
+  type: string;
+  relativePath: string;
+  message: string;
+}
+
+export interface ScanResult {
+  /** By folderKey(). Only projects scanned to the end are in here. */
+  folders: Map<string, FolderStats>;
+  /** Projects that were scanned to the end, as "integration/project". */
+  completedProjects: Set<string>;
+  unknownFolders: UnknownFolder[];
+  problems: ScanProblem[];
+  /** Why the scan stopped early, if it did. */
+  cutShort: 'timeout' | 'entry_limit' | undefined;
+  entries: number;
+  durationMs: number;
+}
+
+export interface ScanOptions {
+  root: string;
+  matcher: StateMatcher;
+  countOnlyStates: ReadonlySet<State>;
+  integrationDepth: number;
+  projectDepth: number;
+  messageSuffix: string;
+  timeoutMs: number;
+  maxEntries: number;
+  /** How many lstat calls may be in flight at once. */
+  statConcurrency?: number;
+}
+
+export function folderKey(integration: string, project: string, state: State): string {
+  return `${integration}\u0000${project}\u0000${state}`;
+}
+
+// Large reads make opendir 2-3x faster on big folders than its default of 32 entries.
+const DIR_BUFFER = 1024;
+const CHECK_EVERY = 4096;
+
+class ScanStopped extends Error {
+  readonly reason: 'timeout' | 'entry_limit';
+  constructor(reason: 'timeout' | 'entry_limit') {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+export async function scanBackboneRoot(options: ScanOptions): Promise<ScanResult> {
+  const scan = new Scan(options);
+  return scan.run();
+}
+
+class Scan {
+  private readonly options: ScanOptions;
+  private readonly started = Date.now();
+  private readonly deadline: number;
+  private readonly result: ScanResult;
+  private readonly statConcurrency: number;
+
+  constructor(options: ScanOptions) {
+    this.options = options;
+    this.deadline = this.started + options.timeoutMs;
+    this.statConcurrency = options.statConcurrency ?? 64;
+    this.result = {
+      folders: new Map(), completedProjects: new Set(), unknownFolders: [], problems: [],
+      cutShort: undefined, entries: 0, durationMs: 0,
+    };
+  }
+
+  async run(): Promise<ScanResult> {
+    try {
+      const integrations = await this.directoriesAtDepth(this.options.root, '', this.options.integrationDepth);
+      for (const integration of integrations) {
+        const projects = await this.directoriesAtDepth(integration.absolute, integration.relative, this.options.projectDepth);
+        for (const project of projects) {
+          const name = { integration: integration.name, project: project.name };
+          const projectFolders = new Map<string, FolderStats>();
+          await this.walk(project.absolute, project.relative, name, undefined, false, projectFolders);
+          for (const [key, stats] of projectFolders) this.result.folders.set(key, stats);
+          this.result.completedProjects.add(`${name.integration}/${name.project}`);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ScanStopped)) throw error;
+      this.result.cutShort = error.reason;
+    }
+    this.result.durationMs = Date.now() - this.started;
+    return this.result;
+  }
+
+  /** Folders exactly `depth` levels below `absolute`; the last level's names are what we want. */
+  private async directoriesAtDepth(absolute: string, relative: string, depth: number) {
+    let level = [{ absolute, relative, name: '' }];
+    for (let i = 0; i < depth; i++) {
+      const next: typeof level = [];
+      for (const folder of level) {
+        await this.eachEntry(folder.absolute, folder.relative, async (entry) => {
+          if (entry.isDirectory()) {
+            next.push({
+              absolute: path.join(folder.absolute, entry.name),
+              relative: joinRelative(folder.relative, entry.name),
+              name: entry.name,
+            });
+          } else if (entry.isSymbolicLink()) {
+            this.problem('symlink', joinRelative(folder.relative, entry.name), 'symbolic link not followed');
+          }
+        });
+      }
+      level = next;
+    }
+    return level.sort((a, b) => (a.relative < b.relative ? -1 : 1));
+  }
+
+  /**
+   * Counts the files of one folder under a project, then descends. `state` is the folder's
+   * own state (undefined for the project folder itself); `inIssueFolder` is set below
+   * error/<issue> and missing/<issue>, where everything counts for that state.
+   */
+  private async walk(
+    absolute: string,
+    relative: string,
+    name: { integration: string; project: string },
+    state: State | undefined,
+    inIssueFolder: boolean,
+    folders: Map<string, FolderStats>,
+  ): Promise<void> {
+    // The project folder itself holds state folders; files lying in it count as unknown,
+    // and only when there are some. Every other folder is reported even when empty.
+    let stats = state === undefined ? undefined : statsFor(folders, name.integration, name.project, state, this.options.countOnlyStates);
+    const folderStats = () => (stats ??= statsFor(folders, name.integration, name.project, 'unknown', this.options.countOnlyStates));
+    const wantStat = !this.options.countOnlyStates.has(state ?? 'unknown');
+    const subfolders: Dirent[] = [];
+    let pendingStats: Promise<void>[] = [];
+    await this.eachEntry(absolute, relative, async (entry) => {
+      if (entry.isFile()) {
+        const isMessage = entry.name.endsWith(this.options.messageSuffix);
+        if (!wantStat) {
+          if (isMessage) folderStats().messages++;
+          else folderStats().otherFiles++;
+          return;
+        }
+        pendingStats.push(this.statFile(path.join(absolute, entry.name), joinRelative(relative, entry.name), isMessage, folderStats()));
+        if (pendingStats.length >= this.statConcurrency) {
+          await Promise.all(pendingStats);
+          pendingStats = [];
+        }
+      } else if (entry.isDirectory()) {
+        subfolders.push(entry);
+      } else if (entry.isSymbolicLink()) {
+        this.problem('symlink', joinRelative(relative, entry.name), 'symbolic link not followed');
+      }
+      // Sockets, FIFOs and devices are no messages: passed over.
+    });
+    await Promise.all(pendingStats);
+
+    for (const sub of subfolders) {
+      const subAbsolute = path.join(absolute, sub.name);
+      const subRelative = joinRelative(relative, sub.name);
+      if (inIssueFolder) {
+        await this.walk(subAbsolute, subRelative, name, state, true, folders);
+      } else if (state !== undefined && ISSUE_STATES.has(state)) {
+        folderStats().issues++;
+        await this.walk(subAbsolute, subRelative, name, state, true, folders);
+      } else {
+        const matched = this.options.matcher.match(sub.name, state === 'unknown' ? undefined : state);
+        if (!matched) this.result.unknownFolders.push({ ...name, relativePath: subRelative });
+        await this.walk(subAbsolute, subRelative, name, matched ? matched.state : 'unknown', false, folders);
+      }
+    }
+  }
+
+  private async statFile(absolute: string, relative: string, isMessage: boolean, stats: FolderStats): Promise<void> {
+    try {
+      const info = await fs.lstat(absolute);
+      if (!info.isFile()) return;
+      stats.bytes = (stats.bytes ?? 0) + info.size;
+      if (isMessage) {
+        stats.messages++;
+        if (stats.oldestMessageMtimeMs === undefined || info.mtimeMs < stats.oldestMessageMtimeMs) {
+          stats.oldestMessageMtimeMs = info.mtimeMs;
+        }
+      } else {
+        stats.otherFiles++;
+      }
+    } catch (error) {
+      this.problem(errorCode(error), relative, describe(error));
+    }
+  }
+
+  /** Streams a folder's entries; a folder that cannot be opened is a problem, not a failure. */
+  private async eachEntry(absolute: string, relative: string, visit: (entry: Dirent) => Promise<void> | void): Promise<void> {
+    let dir: Dir;
+    try {
+      dir = await fs.opendir(absolute, { bufferSize: DIR_BUFFER });
+    } catch (error) {
+      this.problem(errorCode(error), relative, describe(error));
+      return;
+    }
+    try {
+      for await (const entry of dir) {
+        if (++this.result.entries % CHECK_EVERY === 0) this.checkLimits();
+        if (this.result.entries > this.options.maxEntries) throw new ScanStopped('entry_limit');
+        const pending = visit(entry);
+        if (pending) await pending;
+      }
+    } catch (error) {
+      if (error instanceof ScanStopped) throw error;
+      // The folder vanished or became unreadable while we read it.
+      this.problem(errorCode(error), relative, describe(error));
+    }
+  }
+
+  private checkLimits(): void {
+    if (Date.now() > this.deadline) throw new ScanStopped('timeout');
+  }
+
+  private problem(type: string, relativePath: string, message: string): void {
+    this.result.problems.push({ type, relativePath, message });
+  }
+}
+
+function statsFor(
+  folders: Map<string, FolderStats>,
+  integration: string,
+  project: string,
+  state: State,
+  countOnly: ReadonlySet<State>,
+): FolderStats {
+  const key = folderKey(integration, project, state);
+  let stats = folders.get(key);
+  if (!stats) {
+    const full = !countOnly.has(state);
+    stats = {
+      integration, project, state, messages: 0, otherFiles: 0, issues: 0,
+      bytes: full ? 0 : undefined, oldestMessageMtimeMs: undefined,
+    };
+    folders.set(key, stats);
+  }
+  return stats;
+}
+
+function joinRelative(parent: string, name: string): string {
+  return parent === '' ? name : `${parent}/${name}`;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { KnownState };

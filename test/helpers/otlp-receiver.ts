@@ -1,0 +1,196 @@
+// A real OTLP/HTTP receiver for tests: listens on 127.0.0.1, accepts JSON and protobuf
+// (gzip or not), decodes protobuf with the OpenTelemetry project's published generated
+// decoder, and keeps what it received in a flat form that tests can query.
+import { createRequire } from 'node:module';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+
+const require = createRequire(import.meta.url);
+interface ProtoType {
+  decode(buffer: Uint8Array): unknown;
+  toObject(message: unknown, options: Record<string, unknown>): unknown;
+}
+interface ProtoRoot {
+  opentelemetry: { proto: { collector: {
+    metrics: { v1: { ExportMetricsServiceRequest: ProtoType } };
+    logs: { v1: { ExportLogsServiceRequest: ProtoType } };
+  } } };
+}
+const root = require('otlp-proto-decoder/build/src/generated/root.js') as ProtoRoot;
+
+export type AttributeValue = string | number | boolean;
+export type Attributes = Record<string, AttributeValue>;
+
+export interface ReceivedPoint {
+  metric: string;
+  unit: string;
+  description: string;
+  type: 'gauge' | 'sum' | 'histogram';
+  /** For sums: 1 delta, 2 cumulative. */
+  temporality: number | undefined;
+  attributes: Attributes;
+  resource: Attributes;
+  scope: string;
+  value: number;
+  count?: number;
+  sum?: number;
+}
+
+export interface ReceivedLog {
+  eventName: string | undefined;
+  severityText: string;
+  severityNumber: number;
+  body: string;
+  attributes: Attributes;
+  resource: Attributes;
+}
+
+export interface ReceivedRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  encoding: 'json' | 'protobuf';
+  compressed: boolean;
+  bytes: number;
+}
+
+type Any = Record<string, unknown>;
+
+function anyValue(value: Any | undefined): AttributeValue {
+  if (!value) return '';
+  if ('stringValue' in value) return String(value.stringValue);
+  if ('boolValue' in value) return Boolean(value.boolValue);
+  if ('intValue' in value) return Number(value.intValue);
+  if ('doubleValue' in value) return Number(value.doubleValue);
+  return JSON.stringify(value);
+}
+
+function attributes(list: unknown): Attributes {
+  const out: Attributes = {};
+  for (const kv of (list as { key: string; value: Any }[] | undefined) ?? []) out[kv.key] = anyValue(kv.value);
+  return out;
+}
+
+export class OtlpReceiver {
+  readonly points: ReceivedPoint[] = [];
+  readonly logs: ReceivedLog[] = [];
+  readonly requests: ReceivedRequest[] = [];
+  /** Status code to answer with; 200 by default. */
+  status = 200;
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        try {
+          this.accept(req.url ?? '', req.headers, Buffer.concat(chunks));
+          res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
+        } catch (error) {
+          res.writeHead(400).end(String(error));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private accept(path: string, headers: IncomingHttpHeaders, raw: Buffer): void {
+    if (this.status !== 200) return;
+    const compressed = headers['content-encoding'] === 'gzip';
+    const body = compressed ? gunzipSync(raw) : raw;
+    const encoding = String(headers['content-type']).includes('json') ? 'json' : 'protobuf';
+    this.requests.push({ path, headers, encoding, compressed, bytes: raw.length });
+    const options = { longs: Number, enums: Number, bytes: String, defaults: false, arrays: true };
+    if (path.endsWith('/v1/metrics')) {
+      const request = encoding === 'json'
+        ? JSON.parse(body.toString('utf8')) as Any
+        : root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.toObject(
+            root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.decode(body), options) as Any;
+      this.addMetrics(request);
+    } else if (path.endsWith('/v1/logs')) {
+      const request = encoding === 'json'
+        ? JSON.parse(body.toString('utf8')) as Any
+        : root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.toObject(
+            root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.decode(body), options) as Any;
+      this.addLogs(request);
+    } else {
+      throw new Error(`unexpected path ${path}`);
+    }
+  }
+
+  private addMetrics(request: Any): void {
+    for (const rm of (request.resourceMetrics as Any[] | undefined) ?? []) {
+      const resource = attributes((rm.resource as Any | undefined)?.attributes);
+      for (const sm of (rm.scopeMetrics as Any[] | undefined) ?? []) {
+        const scope = String((sm.scope as Any | undefined)?.name ?? '');
+        for (const metric of (sm.metrics as Any[] | undefined) ?? []) {
+          const base = { metric: String(metric.name), unit: String(metric.unit ?? ''), description: String(metric.description ?? ''), resource, scope };
+          for (const type of ['gauge', 'sum', 'histogram'] as const) {
+            const data = metric[type] as Any | undefined;
+            if (!data) continue;
+            const temporality = data.aggregationTemporality === undefined ? undefined : Number(data.aggregationTemporality);
+            for (const dp of (data.dataPoints as Any[] | undefined) ?? []) {
+              const value = type === 'histogram' ? Number(dp.sum ?? 0) : Number(dp.asInt ?? dp.asDouble ?? 0);
+              this.points.push({
+                ...base, type, temporality, attributes: attributes(dp.attributes), value,
+                ...(type === 'histogram' ? { count: Number(dp.count ?? 0), sum: Number(dp.sum ?? 0) } : {}),
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private addLogs(request: Any): void {
+    for (const rl of (request.resourceLogs as Any[] | undefined) ?? []) {
+      const resource = attributes((rl.resource as Any | undefined)?.attributes);
+      for (const sl of (rl.scopeLogs as Any[] | undefined) ?? []) {
+        for (const record of (sl.logRecords as Any[] | undefined) ?? []) {
+          this.logs.push({
+            eventName: record.eventName === undefined || record.eventName === '' ? undefined : String(record.eventName),
+            severityText: String(record.severityText ?? ''),
+            severityNumber: Number(record.severityNumber ?? 0),
+            body: String(anyValue(record.body as Any | undefined)),
+            attributes: attributes(record.attributes),
+            resource,
+          });
+        }
+      }
+    }
+  }
+
+  /** The points of the latest export that carried this metric. */
+  latest(metric: string): ReceivedPoint[] {
+    const all = this.points.filter((p) => p.metric === metric);
+    if (all.length === 0) return [];
+    // Points of one export arrive together; the last export's batch ends the array.
+    const lastIndex = this.points.lastIndexOf(all[all.length - 1]!);
+    let first = lastIndex;
+    const seen = new Set<string>();
+    for (let i = lastIndex; i >= 0; i--) {
+      const point = this.points[i]!;
+      if (point.metric !== metric) continue;
+      const key = JSON.stringify(point.attributes);
+      if (seen.has(key)) break;
+      seen.add(key);
+      first = i;
+    }
+    return this.points.slice(first, lastIndex + 1).filter((p) => p.metric === metric);
+  }
+
+  clear(): void {
+    this.points.length = 0;
+    this.logs.length = 0;
+    this.requests.length = 0;
+  }
+}
