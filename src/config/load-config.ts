@@ -59,8 +59,8 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locator = new Locator(doc, lineCounter);
   const issues: ConfigIssue[] = doc.errors.map((error) => {
-    const [line, column] = [error.linePos?.[0].line, error.linePos?.[0].col];
-    return { path: [], message: `YAML: ${error.message.split('\n')[0]}`, ...(line ? { line, column: column ?? 1 } : {}) };
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    return { path: [], message: `YAML: ${error.message.split('\n')[0]}`, line, column: col };
   });
   if (issues.length > 0) throw new ConfigError(file, issues);
   if (doc.contents === null) throw new ConfigError(file, [{ path: [], message: 'the file is empty: expected receivers, exporters and service' }]);
@@ -154,7 +154,7 @@ function checkPipelines(config: AgentConfig, service: ServiceConfig, raw: unknow
             message: `${kind} "${idText}" does not support ${signal}; it supports ${entry.factory.signals.join(', ')}`,
           }));
         }
-        if (section === 'exporters') exporterPipelines.set(idText, [...(exporterPipelines.get(idText) ?? []), pipelineId]);
+        else if (section === 'exporters') exporterPipelines.set(idText, [...(exporterPipelines.get(idText) ?? []), pipelineId]);
       });
     }
     config.pipelines.push({ id: pipelineId, signal, ...pipeline });
@@ -235,12 +235,15 @@ class Locator {
   private find(path: readonly (string | number)[], atKey: boolean): { range?: [number, number, number] | null } | undefined {
     let node: unknown = this.doc.contents;
     let found = node as { range?: [number, number, number] | null } | undefined;
+    // Where a key is missing, point at the key of the mapping that lacks it.
+    let holderKey: typeof found;
     for (let i = 0; i < path.length; i++) {
       const part = path[i]!;
       const last = i === path.length - 1;
       if (isMap(node)) {
         const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part));
-        if (!pair) return found;
+        if (!pair) return holderKey ?? found;
+        holderKey = isNode(pair.key) ? pair.key : undefined;
         if (last && atKey && isNode(pair.key)) return pair.key;
         node = pair.value;
         // `key:` with no value: point at the key.

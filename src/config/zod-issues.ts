@@ -67,6 +67,9 @@ function unwrap(schema: unknown): unknown {
 
 /** The closest known key, when one is close enough to be a likely typo. */
 export function suggestKey(unknownKey: string, known: readonly string[]): string | undefined {
+  const lower = unknownKey.toLowerCase();
+  const prefixed = known.find((candidate) => candidate.toLowerCase().startsWith(lower) || lower.startsWith(candidate.toLowerCase()));
+  if (prefixed !== undefined && lower.length >= 3) return prefixed;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {

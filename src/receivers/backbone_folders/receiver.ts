@@ -6,8 +6,8 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, observableGauge } from '../../telemetry/instruments.ts';
 import type { FoldersConfig } from './config.ts';
-import { type FolderStats, type ScanResult, scanBackboneRoot } from './scanner.ts';
-import { type State, createStateMatcher } from './states.ts';
+import { ScanThread, ScanThreadStuck } from './scan-thread.ts';
+import type { FolderStats, ScanResult } from './scanner.ts';
 import * as telemetry from './telemetry.ts';
 
 export class FoldersReceiver implements Lifecycle {
@@ -23,6 +23,7 @@ export class FoldersReceiver implements Lifecycle {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly thread = new ScanThread();
 
   constructor(config: FoldersConfig, host: ReceiverHost, log: AgentLog) {
     this.config = config;
@@ -43,6 +44,7 @@ export class FoldersReceiver implements Lifecycle {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.thread.close();
   }
 
   /** Runs one scan now (if none is running) and waits for it. */
@@ -62,10 +64,10 @@ export class FoldersReceiver implements Lifecycle {
   private async scan(): Promise<void> {
     let result: ScanResult;
     try {
-      result = await scanBackboneRoot({
+      result = await this.thread.scan({
         root: this.config.root,
-        matcher: createStateMatcher(this.config.states),
-        countOnlyStates: new Set<State>(this.config.count_only_states),
+        stateNames: this.config.states,
+        countOnlyStates: this.config.count_only_states,
         integrationDepth: this.config.integration_depth,
         projectDepth: this.config.project_depth,
         messageSuffix: this.config.message_suffix,
@@ -73,12 +75,14 @@ export class FoldersReceiver implements Lifecycle {
         maxEntries: this.config.max_entries,
       });
     } catch (error) {
-      // Never expected (the scanner turns file-system errors into problems), but a receiver
-      // must not take the agent down.
-      this.scanErrors.add(1, { [ATTR.errorType]: 'internal' });
-      this.log.problem('scan', 'error', `scan failed: ${(error as Error).message}`);
+      // A file system that does not answer at all (or, never expected, a crashed worker):
+      // say so once, keep the last values, try again at the next interval.
+      const stuck = error instanceof ScanThreadStuck;
+      this.scanErrors.add(1, { [ATTR.errorType]: stuck ? 'timeout' : 'internal' });
+      this.log.problem('scan', 'error', `scan of ${this.config.root} failed: ${(error as Error).message}`);
       return;
     }
+    this.log.resolved('scan', `scans of ${this.config.root} work again`);
     this.apply(result);
   }
 

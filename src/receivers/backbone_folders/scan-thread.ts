@@ -1,0 +1,61 @@
+// The main thread's side of scan-worker.ts: one long-lived worker, one scan at a time.
+// A worker stuck in a system call (a hung NFS server) is abandoned after the scan timeout
+// plus a grace period, and a new one is started for the next scan.
+import { Worker } from 'node:worker_threads';
+import type { ScanOptions, ScanResult } from './scanner.ts';
+
+const GRACE_MS = 5_000;
+
+type Reply = { ok: true; result: ScanResult } | { ok: false; error: string };
+
+export class ScanThreadStuck extends Error {}
+
+export class ScanThread {
+  private worker: Worker | undefined;
+
+  scan(options: ScanOptions): Promise<ScanResult> {
+    const worker = (this.worker ??= this.spawn());
+    return new Promise<ScanResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        this.discard(worker);
+        reject(new ScanThreadStuck(`no answer from the file system within ${options.timeoutMs + GRACE_MS} ms`));
+      }, options.timeoutMs + GRACE_MS);
+      const onMessage = (reply: Reply) => {
+        cleanup();
+        if (reply.ok) resolve(reply.result);
+        else reject(new Error(reply.error));
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        this.discard(worker);
+        reject(error);
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.postMessage(options);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./scan-worker.ts', import.meta.url));
+    worker.unref();
+    return worker;
+  }
+
+  private discard(worker: Worker): void {
+    if (this.worker === worker) this.worker = undefined;
+    void worker.terminate();
+  }
+}

@@ -1,0 +1,5 @@
+// Every component's telemetry declaration, in the order the docs list them.
+import { folderTelemetry } from '../receivers/backbone_folders/telemetry.ts';
+import type { ComponentTelemetry } from './declaration.ts';
+
+export const TELEMETRY: readonly ComponentTelemetry[] = [folderTelemetry];
