@@ -2,7 +2,8 @@
 // instead of once per export interval.
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { temporalityFor } from './gauge-temporality.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 
 function reporter(log: AgentLog, what: string, url: string) {
@@ -28,8 +29,9 @@ export function reportingMetricExporter(inner: PushMetricExporter, log: AgentLog
     },
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),
+    selectAggregationTemporality: (instrument) =>
+      temporalityFor(instrument, (other) => inner.selectAggregationTemporality?.(other) ?? AggregationTemporality.CUMULATIVE),
   };
-  if (inner.selectAggregationTemporality) wrapped.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
   if (inner.selectAggregation) wrapped.selectAggregation = inner.selectAggregation.bind(inner);
   return wrapped;
 }

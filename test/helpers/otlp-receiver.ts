@@ -32,6 +32,8 @@ export interface ReceivedPoint {
   attributes: Attributes;
   resource: Attributes;
   scope: string;
+  /** Which request brought it (0, 1, ...): the points of one export arrive in one request. */
+  request: number;
   value: number;
   count?: number;
   sum?: number;
@@ -133,7 +135,10 @@ export class OtlpReceiver {
       for (const sm of (rm.scopeMetrics as Any[] | undefined) ?? []) {
         const scope = String((sm.scope as Any | undefined)?.name ?? '');
         for (const metric of (sm.metrics as Any[] | undefined) ?? []) {
-          const base = { metric: String(metric.name), unit: String(metric.unit ?? ''), description: String(metric.description ?? ''), resource, scope };
+          const base = {
+            metric: String(metric.name), unit: String(metric.unit ?? ''), description: String(metric.description ?? ''),
+            resource, scope, request: this.requests.length - 1,
+          };
           for (const type of ['gauge', 'sum', 'histogram'] as const) {
             const data = metric[type] as Any | undefined;
             if (!data) continue;
@@ -172,20 +177,8 @@ export class OtlpReceiver {
   /** The points of the latest export that carried this metric. */
   latest(metric: string): ReceivedPoint[] {
     const all = this.points.filter((p) => p.metric === metric);
-    if (all.length === 0) return [];
-    // Points of one export arrive together; the last export's batch ends the array.
-    const lastIndex = this.points.lastIndexOf(all[all.length - 1]!);
-    let first = lastIndex;
-    const seen = new Set<string>();
-    for (let i = lastIndex; i >= 0; i--) {
-      const point = this.points[i]!;
-      if (point.metric !== metric) continue;
-      const key = JSON.stringify(point.attributes);
-      if (seen.has(key)) break;
-      seen.add(key);
-      first = i;
-    }
-    return this.points.slice(first, lastIndex + 1).filter((p) => p.metric === metric);
+    const last = all.at(-1)?.request;
+    return all.filter((p) => p.request === last);
   }
 
   clear(): void {

@@ -1,7 +1,10 @@
 // The debug exporter: what the agent sends, printed on stdout for a person to read.
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality, type InstrumentType, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { temporalityFor } from '../gauge-temporality.ts';
 import type { ComponentSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import type { DebugConfig } from './config.ts';
 import { formatLogRecord, formatMetricsBasic, formatMetricsDetailed } from './format.ts';
@@ -24,6 +27,9 @@ class DebugMetricExporter implements PushMetricExporter {
       : formatMetricsBasic(metrics, new Date());
     this.sink.write(text + '\n');
     done({ code: ExportResultCode.SUCCESS });
+  }
+  selectAggregationTemporality(instrument: InstrumentType): AggregationTemporality {
+    return temporalityFor(instrument, () => AggregationTemporality.CUMULATIVE);
   }
   async forceFlush(): Promise<void> {}
   async shutdown(): Promise<void> {}

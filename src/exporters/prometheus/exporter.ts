@@ -1,16 +1,18 @@
-// The prometheus exporter: a pull endpoint at http://<endpoint>/metrics. The SDK's
-// PrometheusExporter collects and its serializer writes the text format; the names get
-// their unit suffixes first (naming.ts), which the SDK does not add. The server is started
-// before the receivers, so that a port already in use stops the agent with a clear message.
+// The prometheus exporter: a pull endpoint at http://<endpoint>/metrics. A plain pull
+// reader collects on each scrape and the SDK's serializer writes the text format; the names
+// get their unit suffixes first (naming.ts), which the SDK does not add. The server is
+// started before the receivers, so that a port already in use stops the agent clearly.
 import { createServer, type Server } from 'node:http';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { AggregationTemporality, MetricReader } from '@opentelemetry/sdk-metrics';
+import { temporalityFor } from '../gauge-temporality.ts';
 import type { ComponentSettings, MetricsExporter } from '../../component/component.ts';
 import { type PrometheusConfig, splitHostPort } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
 
 export function createPrometheusExporter(settings: ComponentSettings<PrometheusConfig>): MetricsExporter {
   const { config, log } = settings;
-  const reader = new PrometheusExporter({ preventServerStart: true });
+  const reader = new PullReader();
   const serializer = new PrometheusSerializer('', false, undefined, false, !config.with_scope_info);
   let server: Server | undefined;
 
@@ -28,11 +30,9 @@ export function createPrometheusExporter(settings: ComponentSettings<PrometheusC
     });
   };
 
-  const originalShutdown = reader.shutdown.bind(reader);
-  reader.shutdown = async (options) => {
+  reader.onStop = async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
-    await originalShutdown(options);
   };
 
   return {
@@ -47,4 +47,16 @@ export function createPrometheusExporter(settings: ComponentSettings<PrometheusC
       log.info(`serving Prometheus metrics on http://${config.endpoint}/metrics`);
     },
   };
+}
+
+/** Collects when scraped: cumulative sums and histograms, current gauges only. */
+class PullReader extends MetricReader {
+  onStop: () => Promise<void> = async () => {};
+  constructor() {
+    super({ aggregationTemporalitySelector: (instrument) => temporalityFor(instrument, () => AggregationTemporality.CUMULATIVE) });
+  }
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {
+    await this.onStop();
+  }
 }

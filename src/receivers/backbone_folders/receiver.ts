@@ -10,6 +10,9 @@ import { ScanThread, ScanThreadStuck } from './scan-thread.ts';
 import type { FolderStats, ScanResult } from './scanner.ts';
 import * as telemetry from './telemetry.ts';
 
+/** A root pointed at the wrong folder must not flood the logs: at most this many records. */
+const MAX_UNKNOWN_FOLDERS_REPORTED = 100;
+
 export class FoldersReceiver implements Lifecycle {
   private readonly config: FoldersConfig;
   private readonly host: ReceiverHost;
@@ -112,6 +115,10 @@ export class FoldersReceiver implements Lifecycle {
 
     for (const unknown of result.unknownFolders) {
       if (this.reportedUnknown.has(unknown.relativePath)) continue;
+      if (this.reportedUnknown.size >= MAX_UNKNOWN_FOLDERS_REPORTED) {
+        this.log.problem('unknown-folders', 'warn', `more than ${MAX_UNKNOWN_FOLDERS_REPORTED} folders match no message state; the rest are counted as "unknown" without a record each (is root set to the Backbone folder?)`);
+        break;
+      }
       this.reportedUnknown.add(unknown.relativePath);
       const body = `Folder ${unknown.relativePath} matches no message state; its files are counted as state "unknown". Map it under "states" in the configuration if it is one.`;
       this.log.warn(body);

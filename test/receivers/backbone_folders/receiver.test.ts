@@ -1,0 +1,107 @@
+// The backbone_folders receiver as users see it through OTLP: values follow the disk from
+// scan to scan, problems are counted and said once, and nothing stops the agent.
+import assert from 'node:assert/strict';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import type { FoldersReceiver } from '../../../src/receivers/backbone_folders/receiver.ts';
+import { OtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { startAgent } from '../../helpers/run-agent.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+const otlp = await new OtlpReceiver().start();
+after(() => otlp.stop());
+
+function agentYaml(root: string, extra = ''): string {
+  return `receivers:
+  backbone_folders:
+    root: ${root}
+    collection_interval: 1h
+${extra}
+exporters:
+  otlphttp: { endpoint: "${otlp.url}", export_interval: 1h }
+service:
+  pipelines:
+    metrics: { receivers: [backbone_folders], exporters: [otlphttp] }
+    logs: { receivers: [backbone_folders], exporters: [otlphttp] }
+`;
+}
+
+function value(metric: string, state: string, project = 'AP-1'): number | undefined {
+  return otlp.latest(metric).find((p) => p.attributes['backbone.state'] === state && p.attributes['backbone.project'] === project)?.value;
+}
+
+test('values follow the disk from one scan to the next; folders that vanish stop being reported', async () => {
+  otlp.clear();
+  const root = tempDir();
+  mkdirSync(path.join(root, 'INT-1/AP-1/receive/error'), { recursive: true });
+  mkdirSync(path.join(root, 'INT-1/BP-2/receive'), { recursive: true });
+  writeFileSync(path.join(root, 'INT-1/AP-1/receive/1.bac'), 'x');
+  const agent = await startAgent(agentYaml(root));
+  const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive'), 1);
+  assert.equal(value('backbone.folder.messages', 'error'), 0);
+
+  mkdirSync(path.join(root, 'INT-1/AP-1/receive/error/PB-7'));
+  renameSync(path.join(root, 'INT-1/AP-1/receive/1.bac'), path.join(root, 'INT-1/AP-1/receive/error/PB-7/1.bac'));
+  rmSync(path.join(root, 'INT-1/BP-2'), { recursive: true });
+  await receiver.scanOnce();
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive'), 0);
+  assert.equal(value('backbone.folder.messages', 'error'), 1);
+  assert.equal(value('backbone.folder.issues', 'error'), 1);
+  assert.equal(value('backbone.folder.messages', 'receive', 'BP-2'), undefined, 'the removed project is gone');
+  await agent.stop();
+});
+
+test('an unknown folder is reported once, however many scans see it', async () => {
+  otlp.clear();
+  const root = tempDir();
+  mkdirSync(path.join(root, 'INT-1/AP-1/quarantine'), { recursive: true });
+  const agent = await startAgent(agentYaml(root));
+  const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
+  for (let i = 0; i < 3; i++) await receiver.scanOnce();
+  await agent.service.flush();
+  const records = otlp.logs.filter((r) => r.attributes['event.name'] === 'backbone.layout.unknown_folder');
+  assert.equal(records.length, 1);
+  assert.match(records[0]!.body, /INT-1\/AP-1\/quarantine matches no message state/);
+  assert.equal(agent.logLines.filter((l) => l.includes('quarantine')).length, 1);
+  await agent.stop();
+});
+
+test('a root that is missing, then appears, then is unreadable: counted, said once each, the agent keeps running', async () => {
+  otlp.clear();
+  const root = path.join(tempDir(), 'not-yet');
+  const agent = await startAgent(agentYaml(root));
+  const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
+  for (let i = 0; i < 3; i++) await receiver.scanOnce();
+  await agent.service.flush();
+  const errors = otlp.latest('backbone.scan.errors').find((p) => p.attributes['error.type'] === 'ENOENT');
+  assert.equal(errors?.value, 4, 'four scans (start + 3), one ENOENT each');
+  assert.equal(agent.logLines.filter((l) => l.includes('ENOENT')).length, 1, agent.logLines.join(''));
+
+  mkdirSync(path.join(root, 'INT-1/AP-1/receive'), { recursive: true });
+  writeFileSync(path.join(root, 'INT-1/AP-1/receive/5.bac'), 'x');
+  await receiver.scanOnce();
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive'), 1);
+  assert.equal(agent.logLines.filter((l) => l.includes('no more ENOENT')).length, 1, 'the recovery is said once');
+  await agent.stop();
+});
+
+test('a scan cut short by max_entries is counted and said, and keeps finished projects exact', async () => {
+  otlp.clear();
+  const root = tempDir();
+  for (const project of ['AP-1', 'BP-2']) {
+    mkdirSync(path.join(root, 'INT-1', project, 'receive'), { recursive: true });
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(root, 'INT-1', project, 'receive', `${i}.bac`), 'x');
+  }
+  const agent = await startAgent(agentYaml(root, '    max_entries: 30'));
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive', 'AP-1'), 20, 'the finished project is exact');
+  assert.equal(value('backbone.folder.messages', 'receive', 'BP-2'), undefined, 'the unfinished one is not reported wrong');
+  assert.equal(otlp.latest('backbone.scan.errors').find((p) => p.attributes['error.type'] === 'entry_limit')?.value, 1);
+  assert.ok(agent.logLines.some((l) => l.includes('cut short') && l.includes('max_entries (30)')));
+  await agent.stop();
+});
