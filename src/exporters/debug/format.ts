@@ -41,43 +41,29 @@ export function formatMetricsBasic(resourceMetrics: ResourceMetrics, time: Date)
   return lines.join('\n');
 }
 
+const STATE_COLUMNS = ['receive', 'processed', 'error', 'missing', 'waiting', 'offline', 'invalid', 'outdated', 'send', 'sendfailed', 'unknown'];
+
+/** Messages per integration/project (rows) and state (columns); "3/2i" is 3 messages in 2 issue folders. */
 function folderTable(metrics: MetricData[]): string[] {
-  const columns = {
-    messages: 'backbone.folder.messages',
-    size: 'backbone.folder.size',
-    oldest: 'backbone.folder.oldest_message.age',
-    issues: 'backbone.folder.issues',
-  } as const;
-  const rows = new Map<string, Record<string, string>>();
-  for (const metric of metrics) {
-    const column = Object.entries(columns).find(([, name]) => name === metric.descriptor.name)?.[0];
-    if (!column) continue;
-    for (const point of metric.dataPoints) {
-      const a = point.attributes;
-      const key = `${String(a[ATTR.integration])}\u0000${String(a[ATTR.project])}\u0000${String(a[ATTR.state])}`;
-      const row = rows.get(key) ?? { integration: String(a[ATTR.integration]), project: String(a[ATTR.project]), state: String(a[ATTR.state]) };
-      const value = point.value as number;
-      row[column] = column === 'size' ? formatBytes(value) : column === 'oldest' ? formatSeconds(value) : String(value);
-      rows.set(key, row);
-    }
+  const messages = metrics.find((m) => m.descriptor.name === 'backbone.folder.messages');
+  if (!messages) return [];
+  const issues = metrics.find((m) => m.descriptor.name === 'backbone.folder.issues');
+  const issueCount = new Map<string, number>();
+  const rowKey = (a: Attributes) => `${String(a[ATTR.integration])}\u0000${String(a[ATTR.project])}`;
+  for (const point of issues?.dataPoints ?? []) issueCount.set(`${rowKey(point.attributes)}|${String(point.attributes[ATTR.state])}`, point.value as number);
+  const rows = new Map<string, Map<string, string>>();
+  for (const point of messages.dataPoints) {
+    const row = rowKey(point.attributes);
+    const state = String(point.attributes[ATTR.state]);
+    const inIssues = issueCount.get(`${row}|${state}`) ?? 0;
+    const cells = rows.get(row) ?? new Map<string, string>();
+    cells.set(state, `${point.value as number}${inIssues > 0 ? `/${inIssues}i` : ''}`);
+    rows.set(row, cells);
   }
-  if (rows.size === 0) return [];
-  const header = ['integration', 'project', 'state', 'messages', 'issues', 'size', 'oldest'];
-  const table = [header, ...[...rows.keys()].sort().map((key) => header.map((h) => rows.get(key)![h] ?? '-'))];
+  const header = ['integration', 'project', ...STATE_COLUMNS];
+  const table = [header, ...[...rows.keys()].sort().map((row) => [...row.split('\u0000'), ...STATE_COLUMNS.map((state) => rows.get(row)!.get(state) ?? '-')])];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table.map((row) => '  ' + row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 120) return `${Math.round(seconds)}s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
-  return `${Math.round(seconds / 3600)}h`;
+  return table.map((row) => '  ' + row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
 }
 
 export function formatLogRecord(record: ReadableLogRecord, detailed: boolean): string {

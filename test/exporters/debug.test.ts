@@ -1,0 +1,53 @@
+// The debug exporter prints what the agent sends in a form a person can read.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { createDebugLogsExporter, createDebugMetricsExporter } from '../../src/exporters/debug/exporter.ts';
+import { AgentLog } from '../../src/diagnostics/agent-log.ts';
+
+function settings(verbosity: 'basic' | 'detailed') {
+  return { id: 'debug', config: { verbosity, export_interval: 3_600_000 }, log: new AgentLog({ sink: { write() {} } }) };
+}
+
+async function printed(verbosity: 'basic' | 'detailed'): Promise<string> {
+  let text = '';
+  const { reader } = createDebugMetricsExporter(settings(verbosity), { write: (t) => { text += t; } });
+  const provider = new MeterProvider({ readers: [reader] });
+  const meter = provider.getMeter('test');
+  const messages = meter.createObservableGauge('backbone.folder.messages');
+  const issues = meter.createObservableGauge('backbone.folder.issues');
+  meter.addBatchObservableCallback((result) => {
+    const a = { 'backbone.integration': 'INT-16', 'backbone.project': 'AP-29' };
+    result.observe(messages, 4, { ...a, 'backbone.state': 'receive' });
+    result.observe(messages, 3, { ...a, 'backbone.state': 'error' });
+    result.observe(issues, 2, { ...a, 'backbone.state': 'error' });
+  }, [messages, issues]);
+  await provider.forceFlush();
+  await provider.shutdown();
+  return text;
+}
+
+test('basic: one line per export and a table of messages per project and state', async () => {
+  const text = await printed('basic');
+  assert.match(text, /metrics: 2 metrics, 3 data points/);
+  assert.match(text, /integration\s+project\s+receive\s+processed\s+error/);
+  assert.match(text, /INT-16\s+AP-29\s+4\s+-\s+3\/2i/);
+});
+
+test('detailed: every data point with its attributes', async () => {
+  const text = await printed('detailed');
+  assert.match(text, /backbone\.folder\.messages GAUGE\n {2}\{backbone\.integration="INT-16", backbone\.project="AP-29", backbone\.state="receive"\} 4/);
+});
+
+test('log records: time, severity, event name and body; detailed adds the attributes', async () => {
+  for (const verbosity of ['basic', 'detailed'] as const) {
+    let text = '';
+    const { processor } = createDebugLogsExporter(settings(verbosity), { write: (t) => { text += t; } });
+    const provider = new LoggerProvider({ processors: [processor] });
+    provider.getLogger('test').emit({ eventName: 'backbone.layout.unknown_folder', severityText: 'WARN', body: 'Folder x matches no state', attributes: { 'backbone.path': 'x' } });
+    await provider.forceFlush();
+    assert.match(text, /^\d{4}-\d\d-\d\dT[\d:.]+Z WARN {2}backbone\.layout\.unknown_folder: Folder x matches no state\n/);
+    assert.equal(/backbone\.path="x"/.test(text), verbosity === 'detailed');
+  }
+});
