@@ -1,7 +1,10 @@
 // One scan exactly as the agent runs it (in its worker thread), then the figures as JSON:
 // what the scanner benchmark times as a whole process, like the `find` it is compared with.
 import { readFileSync } from 'node:fs';
-import { ScanThread } from '../src/receivers/backbone_folders/scan-thread.ts';
+
+// Measured as users run it: the built JavaScript (npm run build), not type-stripped sources.
+type ScanThreadModule = typeof import('../src/receivers/backbone_folders/scan-thread.ts');
+const { ScanThread } = await import(new URL('../dist/receivers/backbone_folders/scan-thread.js', import.meta.url).href) as ScanThreadModule;
 
 const [root, mode] = process.argv.slice(2);
 const thread = new ScanThread();

@@ -90,6 +90,8 @@ export class FoldersReceiver implements Lifecycle {
   }
 
   private apply(result: ScanResult): void {
+    this.log.debug(`scan ${result.cutShort === undefined ? 'complete' : 'cut short'}: ${result.entries} entries in ${result.durationMs} ms`,
+      { entries: result.entries, duration_ms: result.durationMs });
     if (result.cutShort === undefined) {
       this.folders = result.folders;
       this.lastScanDurationMs = result.durationMs;

@@ -49,7 +49,10 @@ export class ScanThread {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./scan-worker.ts', import.meta.url));
+    // Built to JavaScript (npm run build) the worker is scan-worker.js. A small young
+    // generation keeps the worker's memory low: it makes short-lived garbage only.
+    const file = import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js';
+    const worker = new Worker(new URL(file, import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     worker.unref();
     return worker;
   }
