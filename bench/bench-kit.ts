@@ -94,3 +94,16 @@ export function benchRoot(): string {
   mkdirSync(root, { recursive: true });
   return root;
 }
+
+/** A peer tool's path; installed from Debian's packages when missing and we are root. */
+export function findOrInstall(command: string, debianPackage: string): string | undefined {
+  const which = () => spawnSync('sh', ['-c', `command -v ${command} || ls /usr/sbin/${command} 2>/dev/null`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  let found = which();
+  if (!found && process.getuid?.() === 0) {
+    process.stdout.write(`installing ${debianPackage} for the ${command} baseline...\n`);
+    spawnSync('sh', ['-c', `(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${debianPackage}) >/dev/null 2>&1`]);
+    found = which();
+  }
+  if (!found) process.stdout.write(`${command} is not available: its baseline is left out\n`);
+  return found || undefined;
+}

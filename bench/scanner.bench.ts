@@ -5,12 +5,12 @@
 // whole process, Node's start included, is shown below it.
 // Quick by default (100k files); --full for the 1M-file sizes of the targets.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { type AgentScan, agentScan } from './agent-scan.ts';
-import { benchRoot, ensureFiles, formatTable, median, type Row, timeNode, timeShell, writeResults } from './bench-kit.ts';
+import { benchRoot, ensureFiles, findOrInstall, formatTable, median, type Row, timeNode, timeShell, writeResults } from './bench-kit.ts';
 
 const full = process.argv.includes('--full');
 const runs = full ? 5 : 5;
@@ -29,6 +29,7 @@ function layout(name: string, folders: number, perFolder: number): string {
 }
 
 execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) });
+const collectd = findOrInstall('collectd', 'collectd-core');
 const rows: Row[] = [];
 const emptyRoot = path.join(root, 'empty');
 mkdirSync(emptyRoot, { recursive: true });
@@ -48,6 +49,12 @@ for (const [label, folders] of [['flat', 1], ['10 folders', 10]] as const) {
   const scanMs = median(inAgent.map((scan) => scan.scanMs));
   rows.push({ figure: `count-only scan, ${total.toLocaleString('en')} files, ${label}`, agent: scanMs, baseline: find, baselineName: 'find | wc -l', unit: 'ms', target: 1.2, targetKind: 'ratio' });
   rows.push({ figure: `  same, against ls -f | wc -l`, agent: scanMs, baseline: ls, baselineName: 'ls -f', unit: 'ms', target: undefined, targetKind: 'ratio' });
+  if (collectd) {
+    const conf = path.join(root, `collectd-${label.replace(' ', '-')}.conf`);
+    writeFileSync(conf, `Interval 60\nLoadPlugin filecount\n<Plugin filecount>\n  <Directory "${tree}">\n    Instance "all"\n    Recursive true\n  </Directory>\n</Plugin>\n`);
+    const baseline = timeShell(`${collectd} -C "${conf}" -T >/dev/null 2>&1`, runs);
+    rows.push({ figure: `  same, against collectd filecount`, agent: scanMs, baseline, baselineName: 'collectd -T', unit: 'ms', target: undefined, targetKind: 'ratio' });
+  }
   rows.push({ figure: `  peak RSS of the agent after 3 scans`, agent: median(inAgent.map((scan) => scan.peakKb)) / 1024, baseline: idleKb / 1024, baselineName: 'same agent, empty root', unit: 'MB', target: 80, targetKind: 'absolute' });
   rows.push({ figure: `  one scan as a process, Node's start included`, agent: process_.ms, baseline: find, baselineName: 'find | wc -l', unit: 'ms', target: undefined, targetKind: 'ratio' });
 }
