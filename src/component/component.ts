@@ -2,8 +2,9 @@
 // pipeline builder, in the shape of the OpenTelemetry Collector: a factory with a type name,
 // a stability level and a config schema with defaults, that creates the component itself.
 import type { Logger, Meter } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { AggregationTemporalitySelector, IMetricReader, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type * as z from 'zod';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { ComponentKind, Signal } from './component-id.ts';
@@ -58,24 +59,111 @@ export interface LogsExporter {
   start?(): Promise<void>;
 }
 
+/** The agent's own counters for one exporter in one pipeline (otelcol_exporter_*). */
+export interface ExporterStats {
+  /** Items (log records or metric points) the backend accepted. */
+  sent(items: number): void;
+  /** Items in one failed attempt: counted on every attempt, so that retries show. */
+  sendFailed(items: number, errorType: string, permanent: boolean): void;
+  /** Items that could not be kept in the sending queue (full, or stopping). */
+  enqueueFailed(items: number): void;
+  /** Where otelcol_exporter_queue_size and _capacity are read from. */
+  queue(read: () => { size: number; capacity: number }): void;
+}
+
+/** How a component tells the health check how it is doing. */
+export interface ComponentStatusReporter {
+  ok(): void;
+  /** Failing, but worth retrying (the backend is down, say). */
+  recoverableError(message: string): void;
+  /** Failing in a way a retry does not mend (a 401, say); cleared by the next success. */
+  permanentError(message: string): void;
+}
+
+/** What an exporter instance gets besides its configuration. */
+export interface ExporterSettings<Config> extends ComponentSettings<Config> {
+  /** The pipeline this instance serves ("logs", "metrics/backend"); names its disk queue. */
+  pipeline: string;
+  stats: ExporterStats;
+  status: ComponentStatusReporter;
+  /** Aborts when service.shutdown_timeout is about to run out: stop sending, keep what is queued. */
+  shutdownSignal: AbortSignal;
+  /**
+   * The agent's own metrics (otelcol_*), for pull exporters (prometheus) to serve beside the
+   * pipeline's data; undefined when service.telemetry.metrics.level is none or when this
+   * pipeline carries them itself. Call it while being created, with the reader's temporality.
+   */
+  selfMetrics?: (temporality: AggregationTemporalitySelector) => MetricProducer;
+}
+
 export interface ExporterFactory<Config = unknown> extends FactoryBase<Config> {
   kind: 'exporter';
   /** Called once per metrics pipeline the exporter is in. */
-  createMetricsExporter?(settings: ComponentSettings<Config>): MetricsExporter;
+  createMetricsExporter?(settings: ExporterSettings<Config>): MetricsExporter;
   /** Called once per logs pipeline the exporter is in. */
-  createLogsExporter?(settings: ComponentSettings<Config>): LogsExporter;
+  createLogsExporter?(settings: ExporterSettings<Config>): LogsExporter;
   /** Set when one instance cannot serve two pipelines (a listening port, say). */
   onePipelineOnly?: boolean;
 }
 
+export interface ProcessorSettings<Config> extends ComponentSettings<Config> {
+  pipeline: string;
+  signal: Signal;
+}
+
+/**
+ * What a processor does in one pipeline. The agent builds each pipeline on the SDK (one
+ * MeterProvider or LoggerProvider), so a processor acts where the SDK lets it: on the
+ * pipeline's resource, on the Meter receivers write to, or as a stage log records pass
+ * through. Stages run in the order the pipeline lists the processors. Every part is optional.
+ */
+export interface PipelineProcessor {
+  /** The pipeline's resource, changed; applied once, when the pipeline is built. */
+  resource?(resource: Resource): Resource;
+  /** Wraps the Meter that receivers write to in a metrics pipeline. */
+  meter?(meter: Meter): Meter;
+  /** A logs pipeline stage: gets every record and passes the ones it keeps on to `next`. */
+  logs?(next: LogRecordProcessor): LogRecordProcessor;
+  /** True while data must be refused where it enters the pipeline (memory_limiter). */
+  refusing?(): boolean;
+  start?(): Promise<void>;
+  shutdown?(): Promise<void>;
+}
+
 export interface ProcessorFactory<Config = unknown> extends FactoryBase<Config> {
   kind: 'processor';
-  createLogRecordProcessor?(settings: ComponentSettings<Config>, next: LogRecordProcessor): LogRecordProcessor;
+  /** Called once per pipeline the processor is in. */
+  createProcessor(settings: ProcessorSettings<Config>): PipelineProcessor;
+}
+
+export type ComponentState = 'starting' | 'ok' | 'recoverable_error' | 'permanent_error' | 'stopping' | 'stopped';
+
+export interface ComponentStatus {
+  kind: ComponentKind;
+  id: string;
+  /** For exporters: the pipeline of this instance. */
+  pipeline?: string;
+  state: ComponentState;
+  /** Since when the component is in this state (ms since the epoch). */
+  since: number;
+  error?: string;
+  /** For exporters: items in the sending queue and its capacity. */
+  queue?: { size: number; capacity: number };
+}
+
+/** The agent as a whole and each of its components, for the health check. */
+export interface StatusView {
+  agent(): { state: 'starting' | 'running' | 'stopping' | 'stopped'; since: number; startedAt: number };
+  components(): ComponentStatus[];
+}
+
+export interface ExtensionSettings<Config> extends ComponentSettings<Config> {
+  status: StatusView;
 }
 
 export interface ExtensionFactory<Config = unknown> extends FactoryBase<Config> {
   kind: 'extension';
-  createExtension(settings: ComponentSettings<Config>): Lifecycle;
+  createExtension(settings: ExtensionSettings<Config>): Lifecycle;
 }
 
 export type AnyFactory = ReceiverFactory | ExporterFactory | ProcessorFactory | ExtensionFactory;

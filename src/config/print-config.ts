@@ -15,7 +15,7 @@ export function redact(value: unknown, key = '', underHeaders = false): unknown 
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
-      out[childKey] = redact(child, childKey, /^headers$/i.test(childKey));
+      out[childKey] = redact(child, childKey, underHeaders || /^headers$/i.test(childKey));
     }
     return out;
   }

@@ -19,11 +19,22 @@ export const serviceSchema = z.strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       encoding: z.enum(['console', 'json']).default('console'),
     }).prefault({}),
+    /** The agent's own metrics (otelcol_*): served by every prometheus exporter, and sent through the pipelines listed. */
+    metrics: z.strictObject({
+      level: z.enum(['none', 'basic', 'normal', 'detailed']).default('normal'),
+      pipelines: idList.default([]),
+    }).prefault({}),
   }).prefault({}),
   /** Resource attributes added to everything the agent sends (deployment.environment, k8s.pod.name...). */
   resource: z.record(z.string(), z.string()).default({}),
   /** How long SIGTERM may take to flush what is pending. */
   shutdown_timeout: positiveDuration(10_000),
+}).superRefine((service, ctx) => {
+  service.telemetry.metrics.pipelines.forEach((id, index) => {
+    const path = ['telemetry', 'metrics', 'pipelines', index];
+    if (!(id in service.pipelines)) ctx.addIssue({ code: 'custom', path, message: `pipeline "${id}" is not defined under service.pipelines` });
+    else if (id.split('/')[0] !== 'metrics') ctx.addIssue({ code: 'custom', path, message: `"${id}" is not a metrics pipeline; the agent's own metrics can only go through metrics pipelines` });
+  });
 });
 
 export const topLevelSchema = z.strictObject({

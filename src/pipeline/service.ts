@@ -1,23 +1,31 @@
 // Builds the running agent from a loaded configuration: one MeterProvider and one
-// LoggerProvider per pipeline, exporters attached to them, receivers writing through a
-// fan-out to every pipeline they are in. Starts exporters, extensions, then receivers;
-// stops in the reverse order and flushes within service.shutdown_timeout.
-import { diag, DiagLogLevel, type Logger, type Meter } from '@opentelemetry/api';
-import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+// LoggerProvider per pipeline, its processors applied (to its resource, to the Meter
+// receivers write to, as stages log records pass through), exporters attached, receivers
+// writing through a fan-out to every pipeline they are in. Starts exporters, processors,
+// extensions, then receivers; stops in the reverse order and flushes within
+// service.shutdown_timeout. Keeps the component statuses the health check shows and the
+// agent's own metrics (self-telemetry.ts).
+import { diag, DiagLogLevel, type Logger, type LogRecord, type Meter } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { type IMetricReader, MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { Lifecycle } from '../component/component.ts';
+import type { ExporterFactory, ExporterSettings, Lifecycle, PipelineProcessor } from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
-import type { AgentConfig } from '../config/load-config.ts';
+import type { AgentConfig, ComponentEntry, PipelineConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
+import { gatedMeter } from '../processors/meter-wrappers.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { StatusBoard } from './component-status.ts';
 import { fanOutLogger, fanOutMeter } from './fan-out.ts';
 import { buildResource } from './resource.ts';
+import { SelfTelemetry } from './self-telemetry.ts';
 
 interface RunningPipeline {
   id: string;
   signal: Signal;
   meterProvider?: MeterProvider;
   loggerProvider?: LoggerProvider;
+  processors: { id: string; instance: PipelineProcessor }[];
 }
 
 export class Service {
@@ -28,45 +36,65 @@ export class Service {
   private readonly receivers: { id: string; component: Lifecycle }[] = [];
   private readonly extensions: { id: string; component: Lifecycle }[] = [];
   private started = false;
+  /** Aborts shortly before service.shutdown_timeout runs out: exporters stop sending then. */
+  private readonly stopSending = new AbortController();
+  readonly status = new StatusBoard();
+  readonly selfTelemetry: SelfTelemetry;
 
   constructor(config: AgentConfig, log: AgentLog) {
     this.config = config;
     this.log = log;
+    this.selfTelemetry = new SelfTelemetry(config.service.telemetry.metrics.level);
     routeSdkDiagnostics(log);
     this.build();
   }
 
   private build(): void {
     const resource = buildResource(this.config.service.resource);
+    const selfPipelines = new Set(this.config.service.telemetry.metrics.pipelines);
     for (const pipeline of this.config.pipelines) {
-      const running: RunningPipeline = { id: pipeline.id, signal: pipeline.signal };
+      const processors = pipeline.processors.map((id) => {
+        const entry = this.config.processors.get(id)!;
+        const instance = entry.factory.createProcessor({
+          id, config: entry.config, log: this.log.child({ component: id }), pipeline: pipeline.id, signal: pipeline.signal,
+        });
+        return { id, instance };
+      });
+      const running: RunningPipeline = { id: pipeline.id, signal: pipeline.signal, processors };
+      const pipelineResource = processors.reduce<Resource>((current, { instance }) => instance.resource?.(current) ?? current, resource);
+      const carriesSelfMetrics = selfPipelines.has(pipeline.id);
       if (pipeline.signal === 'metrics') {
         const readers: IMetricReader[] = pipeline.exporters.map((id) => {
           const entry = this.config.exporters.get(id)!;
-          const exporter = entry.factory.createMetricsExporter!({ id, config: entry.config, log: this.log.child({ component: id }) });
+          const exporter = entry.factory.createMetricsExporter!(this.exporterSettings(id, entry, pipeline, !carriesSelfMetrics));
           if (exporter.start) this.exporterStarts.push(exporter.start);
           return exporter.reader;
         });
-        running.meterProvider = new MeterProvider({ resource, readers });
+        running.meterProvider = new MeterProvider({ resource: pipelineResource, readers });
+        if (carriesSelfMetrics) this.selfTelemetry.register(this.pipelineMeter(running, 'backbone-otel-agent/self'));
       } else {
-        const processors: LogRecordProcessor[] = pipeline.exporters.map((id) => {
+        const exporterProcessors: LogRecordProcessor[] = pipeline.exporters.map((id) => {
           const entry = this.config.exporters.get(id)!;
-          const exporter = entry.factory.createLogsExporter!({ id, config: entry.config, log: this.log.child({ component: id }) });
+          const exporter = entry.factory.createLogsExporter!(this.exporterSettings(id, entry, pipeline, false));
           if (exporter.start) this.exporterStarts.push(exporter.start);
           return exporter.processor;
         });
-        running.loggerProvider = new LoggerProvider({ resource, processors });
+        // Stages in the order listed: the first processor sees each record first.
+        let head: LogRecordProcessor = exporterProcessors.length === 1 ? exporterProcessors[0]! : new FanOutProcessor(exporterProcessors);
+        for (const { instance } of [...processors].reverse()) head = instance.logs?.(head) ?? head;
+        running.loggerProvider = new LoggerProvider({ resource: pipelineResource, processors: [head] });
       }
       this.pipelines.push(running);
     }
 
     for (const [id, entry] of this.config.receivers) {
-      const inPipelines = this.pipelines.filter((p) => this.config.pipelines.find((c) => c.id === p.id)!.receivers.includes(id));
+      const inPipelines = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.includes(id));
       if (inPipelines.length === 0) continue;
       const scope = `${'backbone-otel-agent'}/receiver/${entry.id.type}`;
-      const meters: Meter[] = inPipelines.flatMap((p) => (p.meterProvider ? [p.meterProvider.getMeter(scope, AGENT_VERSION)] : []));
-      const loggers: Logger[] = inPipelines.flatMap((p) => (p.loggerProvider ? [p.loggerProvider.getLogger(scope, AGENT_VERSION)] : []));
+      const meters: Meter[] = inPipelines.flatMap((p) => (p.meterProvider ? [this.receiverMeter(p, id, scope)] : []));
+      const loggers: Logger[] = inPipelines.flatMap((p) => (p.loggerProvider ? [this.receiverLogger(p, id, scope)] : []));
       const signals = new Set<Signal>(inPipelines.map((p) => p.signal));
+      this.status.register('receiver', id);
       const component = entry.factory.createReceiver(
         { id, config: entry.config, log: this.log.child({ component: id }) },
         { meter: fanOutMeter(meters), logger: fanOutLogger(loggers), signals },
@@ -76,8 +104,74 @@ export class Service {
 
     for (const id of this.config.service.extensions) {
       const entry = this.config.extensions.get(id)!;
-      this.extensions.push({ id, component: entry.factory.createExtension({ id, config: entry.config, log: this.log.child({ component: id }) }) });
+      this.status.register('extension', id);
+      this.extensions.push({
+        id, component: entry.factory.createExtension({ id, config: entry.config, log: this.log.child({ component: id }), status: this.status }),
+      });
     }
+    this.selfTelemetry.start(resource);
+  }
+
+  private pipelineConfig(id: string): PipelineConfig {
+    return this.config.pipelines.find((c) => c.id === id)!;
+  }
+
+  private exporterSettings(
+    id: string, entry: ComponentEntry<ExporterFactory>, pipeline: PipelineConfig, servesSelfMetrics: boolean,
+  ): ExporterSettings<unknown> {
+    const stats = this.selfTelemetry.exporter(id, pipeline.signal);
+    const status = this.status.register('exporter', id, pipeline.id);
+    const selfMetrics = servesSelfMetrics ? this.selfTelemetry.producers() : undefined;
+    return {
+      id, config: entry.config, log: this.log.child({ component: id, pipeline: pipeline.id }), pipeline: pipeline.id,
+      stats: {
+        ...stats,
+        queue: (read) => {
+          stats.queue(read);
+          this.status.queue('exporter', id, pipeline.id, read);
+        },
+      },
+      status, shutdownSignal: this.stopSending.signal,
+      ...(selfMetrics ? { selfMetrics } : {}),
+    };
+  }
+
+  /** The Meter of a pipeline as its processors shape it (filter, ...). */
+  private pipelineMeter(pipeline: RunningPipeline, scope: string): Meter {
+    const meter = pipeline.meterProvider!.getMeter(scope, AGENT_VERSION);
+    return pipeline.processors.reduce((current, { instance }) => instance.meter?.(current) ?? current, meter);
+  }
+
+  /** The name of a processor that refuses data now (memory_limiter), if any. */
+  private refusing(pipeline: RunningPipeline): string | undefined {
+    return pipeline.processors.find(({ instance }) => instance.refusing?.())?.id;
+  }
+
+  private receiverMeter(pipeline: RunningPipeline, receiver: string, scope: string): Meter {
+    const meter = this.pipelineMeter(pipeline, scope);
+    if (!pipeline.processors.some(({ instance }) => instance.refusing)) return meter;
+    let refusedBy = '';
+    return gatedMeter(meter, () => {
+      refusedBy = this.refusing(pipeline) ?? '';
+      return refusedBy === '';
+    }, (items) => this.selfTelemetry.refused(receiver, refusedBy, 'metrics', items));
+  }
+
+  /** A receiver's Logger for one pipeline: counts what it hands in, refuses while a memory_limiter says so. */
+  private receiverLogger(pipeline: RunningPipeline, receiver: string, scope: string): Logger {
+    const logger = pipeline.loggerProvider!.getLogger(scope, AGENT_VERSION);
+    return {
+      emit: (record: LogRecord) => {
+        const refusedBy = this.refusing(pipeline);
+        if (refusedBy !== undefined) {
+          this.selfTelemetry.refused(receiver, refusedBy, 'logs', 1);
+          return;
+        }
+        this.selfTelemetry.receiverAccepted(receiver, 1);
+        logger.emit(record);
+      },
+      enabled: (options) => logger.enabled(options),
+    };
   }
 
   /** Starts everything; a component that cannot start stops the ones started before it. */
@@ -85,6 +179,7 @@ export class Service {
     for (const warning of this.config.warnings) this.log.warn(warning);
     try {
       for (const start of this.exporterStarts) await start();
+      for (const pipeline of this.pipelines) for (const { instance } of pipeline.processors) await instance.start?.();
       for (const { component } of this.extensions) await component.start();
       for (const { id, component } of this.receivers) {
         try {
@@ -94,6 +189,7 @@ export class Service {
         }
       }
       this.started = true;
+      this.status.setAgent('running');
       this.log.info(`agent started: ${this.receivers.length} receiver(s), ${this.pipelines.length} pipeline(s)`);
     } catch (error) {
       await this.shutdown();
@@ -101,26 +197,40 @@ export class Service {
     }
   }
 
-  /** Receivers stop first, then pipelines flush what they hold, within the timeout. */
+  /**
+   * Receivers stop first, then pipelines flush what they hold and exporters send what is
+   * queued, within service.shutdown_timeout: a little before it runs out, sending stops and
+   * what is left stays in the disk queues (storage) or is counted as lost.
+   */
   async shutdown(): Promise<void> {
     const timeout = this.config.service.shutdown_timeout;
+    this.status.setAgent('stopping');
+    const stopSendingTimer = setTimeout(() => this.stopSending.abort(), Math.max(timeout - Math.min(1000, timeout / 10), timeout / 2));
     const work = (async () => {
       await Promise.allSettled(this.receivers.map(({ component }) => component.shutdown()));
       await Promise.allSettled(this.pipelines.map((p) => p.meterProvider?.forceFlush()));
       await Promise.allSettled(this.pipelines.map((p) => p.loggerProvider?.forceFlush()));
       await Promise.allSettled(this.pipelines.flatMap((p) => [p.meterProvider?.shutdown(), p.loggerProvider?.shutdown()]));
+      await Promise.allSettled(this.pipelines.flatMap((p) => p.processors.map(({ instance }) => instance.shutdown?.())));
+      await this.selfTelemetry.shutdown().catch(() => {});
       await Promise.allSettled(this.extensions.map(({ component }) => component.shutdown()));
     })();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), timeout); });
     const outcome = await Promise.race([work.then(() => 'done' as const), expired]);
     clearTimeout(timer);
-    if (outcome === 'expired') this.log.warn(`shutdown took longer than service.shutdown_timeout (${timeout} ms); unsent data was dropped`);
-    else if (this.started) this.log.info('agent stopped');
+    clearTimeout(stopSendingTimer);
+    this.stopSending.abort();
+    this.status.setAgent('stopped');
+    if (outcome === 'expired') {
+      // Whatever is still stuck, the endpoints the agent serves must close now.
+      await Promise.race([Promise.allSettled(this.extensions.map(({ component }) => component.shutdown())), delay(500)]);
+      this.log.warn(`shutdown took longer than service.shutdown_timeout (${timeout} ms): stopping anyway; data not yet sent stays in disk queues (storage) or is lost`);
+    } else if (this.started) this.log.info('agent stopped');
     this.started = false;
   }
 
-  /** Collects and exports now, for every pipeline (used by tests and on shutdown). */
+  /** Collects and exports now, for every pipeline, and waits until it is sent or a send failed (tests, shutdown). */
   async flush(): Promise<void> {
     await Promise.all(this.pipelines.map((p) => p.meterProvider?.forceFlush()));
     await Promise.all(this.pipelines.map((p) => p.loggerProvider?.forceFlush()));
@@ -128,6 +238,27 @@ export class Service {
 
   receiver(id: string): Lifecycle | undefined {
     return this.receivers.find((r) => r.id === id)?.component;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Passes each log record on to every exporter of a pipeline. */
+class FanOutProcessor implements LogRecordProcessor {
+  private readonly processors: LogRecordProcessor[];
+  constructor(processors: LogRecordProcessor[]) {
+    this.processors = processors;
+  }
+  onEmit(record: ReadWriteLogRecord): void {
+    for (const processor of this.processors) processor.onEmit(record);
+  }
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.processors.map((processor) => processor.forceFlush()));
+  }
+  async shutdown(): Promise<void> {
+    await Promise.all(this.processors.map((processor) => processor.shutdown()));
   }
 }
 

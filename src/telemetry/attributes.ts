@@ -20,6 +20,9 @@ export const ATTR = {
   detectedBy: 'backbone.detected_by',
   errorType: 'error.type',
   eventName: 'event.name',
+  httpRequestMethod: 'http.request.method',
+  urlTemplate: 'url.template',
+  httpResponseStatusCode: 'http.response.status_code',
 } as const;
 
 export const ATTRIBUTES: readonly AttributeDeclaration[] = [
@@ -44,4 +47,11 @@ export const ATTRIBUTES: readonly AttributeDeclaration[] = [
   { name: ATTR.dwellTime, description: 'Seconds the message spent in its previous state', example: '12.5', logsOnly: true },
   { name: ATTR.detectedBy, description: '`event`, `scan` or `restart`', example: 'event', logsOnly: true },
   { name: ATTR.errorType, description: 'Error code or class, for example `EACCES`, `ENOENT`, `timeout`', example: 'EACCES' },
+  { name: ATTR.httpRequestMethod, description: 'HTTP method of a request to the Backbone REST API', example: 'GET' },
+  {
+    name: ATTR.urlTemplate,
+    description: 'Path of a Backbone REST API endpoint relative to the API base, with placeholders',
+    example: '/integrations/{integrationKey}/status',
+  },
+  { name: ATTR.httpResponseStatusCode, description: 'HTTP status code of the answer, where one came', example: '200' },
 ];

@@ -13,7 +13,9 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function prometheusNameOf(metric: MetricDeclaration): string {
   const type = metric.kind === 'gauge' ? DataPointType.GAUGE : metric.kind === 'counter' ? DataPointType.SUM : DataPointType.HISTOGRAM;
   const suffix = unitSuffix(metric.unit, type);
-  const base = metric.name.replace(/\./g, '_') + (suffix === '' ? '' : `_${suffix}`);
+  const name = metric.name.replace(/\./g, '_');
+  // As naming.ts: a name that already ends in its unit (otelcol_process_cpu_seconds) keeps it once.
+  const base = suffix === '' || name.endsWith(`_${suffix}`) ? name : `${name}_${suffix}`;
   return metric.kind === 'counter' ? `${base}_total` : base;
 }
 

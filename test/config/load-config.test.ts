@@ -136,7 +136,7 @@ service:
 `;
   assert.deepEqual(errors(yaml), [
     'agent.yaml:2:3: receivers.backbone_folder: unknown receiver type "backbone_folder" (did you mean "backbone_folders"?); known: ' + [...registry.receivers.keys()].join(', '),
-    'agent.yaml:8:3: exporters.otlp/x: unknown exporter type "otlp" (did you mean "otlphttp"?); known: otlphttp, prometheus, debug',
+    'agent.yaml:8:3: exporters.otlp/x: unknown exporter type "otlp" (did you mean "otlphttp"?); known: ' + [...registry.exporters.keys()].join(', '),
     'agent.yaml:13:31: service.pipelines.metrics.exporters[1]: exporter "otlphttp" is not defined under exporters',
     'agent.yaml:16:19: service.pipelines.logs.exporters[0]: exporter "prometheus" does not support logs; it supports metrics',
     'agent.yaml:17:5: service.pipelines.traces: "traces" is not a pipeline id: expected metrics, logs, metrics/<name> or logs/<name> (this agent emits no traces)',

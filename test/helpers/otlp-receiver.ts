@@ -2,7 +2,7 @@
 // (gzip or not), decodes protobuf with the OpenTelemetry project's published generated
 // decoder, and keeps what it received in a flat form that tests can query.
 import { createRequire } from 'node:module';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
@@ -54,6 +54,23 @@ export interface ReceivedRequest {
   encoding: 'json' | 'protobuf';
   compressed: boolean;
   bytes: number;
+  /** Size of the body after gunzip. */
+  uncompressedBytes?: number;
+}
+
+/**
+ * A scripted answer: a status code, a status with a Retry-After header, 'hang' (never
+ * answer), or 'reset' (close the connection without an answer).
+ */
+export type ScriptedAnswer = number | { status: number; retryAfter?: string } | 'hang' | 'reset';
+
+/** Every request, whatever was answered, with the number of items it carried. */
+export interface Attempt {
+  path: string;
+  answer: number | 'hang' | 'reset';
+  /** Log records or metric data points in the request. */
+  items: number;
+  headers: IncomingHttpHeaders;
 }
 
 type Any = Record<string, unknown>;
@@ -79,38 +96,124 @@ export class OtlpReceiver {
   readonly requests: ReceivedRequest[] = [];
   /** Status code to answer with; 200 by default. */
   status = 200;
+  /** Sent as Retry-After with a non-200 `status`, when set. */
+  retryAfter: string | undefined;
+  /** Answers for the next requests, used up one per request before `status` applies again. */
+  readonly script: ScriptedAnswer[] = [];
+  /** When set, requests get no answer (until `hang` is cleared and `release()` is called, or stop()). */
+  hang = false;
+  /** Every request, refused or not (see `requests` for the accepted ones). */
+  readonly attempts: Attempt[] = [];
+  private readonly held: ServerResponse[] = [];
   private server: Server | undefined;
+  private port = 0;
   url = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    this.server = this.createServer();
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}`;
+    return this;
+  }
+
+  private createServer(): Server {
+    return createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const path = req.url ?? '';
+        const raw = Buffer.concat(chunks);
+        const scripted = this.script.shift();
+        const answer = scripted ?? (this.hang ? 'hang' : this.retryAfter !== undefined && this.status !== 200
+          ? { status: this.status, retryAfter: this.retryAfter } : this.status);
+        const status = typeof answer === 'object' ? answer.status : answer;
+        let items = 0;
         try {
-          this.accept(req.url ?? '', req.headers, Buffer.concat(chunks));
-          res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
+          items = this.countItems(path, req.headers, raw);
+        } catch {
+          // Counted as 0; accept() reports the decoding error below.
+        }
+        this.attempts.push({ path, answer: status, items, headers: req.headers });
+        if (status === 'hang') {
+          this.held.push(res);
+          return;
+        }
+        if (status === 'reset') {
+          res.socket?.destroy();
+          return;
+        }
+        try {
+          if (status === 200) this.accept(path, req.headers, raw, true);
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (typeof answer === 'object' && answer.retryAfter !== undefined) headers['retry-after'] = answer.retryAfter;
+          res.writeHead(status, headers).end(status === 200 ? '{}' : JSON.stringify({ code: status, message: 'scripted answer' }));
         } catch (error) {
           res.writeHead(400).end(String(error));
         }
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+  }
+
+  /** Answers the requests held while `hang` was set, with `status`. */
+  release(): void {
+    for (const res of this.held.splice(0)) res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
+  }
+
+  /** Stops listening: connections are refused until acceptConnections(). */
+  async refuseConnections(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+
+  /** Listens again, on the same port. */
+  async acceptConnections(): Promise<void> {
+    if (this.server) return;
+    await this.start();
   }
 
   async stop(): Promise<void> {
+    for (const res of this.held.splice(0)) res.socket?.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private accept(path: string, headers: IncomingHttpHeaders, raw: Buffer): void {
-    if (this.status !== 200) return;
+  /** Log records or data points in a request, whatever the answer to it. */
+  private countItems(path: string, headers: IncomingHttpHeaders, raw: Buffer): number {
+    const body = headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+    const json = String(headers['content-type']).includes('json');
+    const options = { longs: Number, enums: Number, bytes: String, defaults: false, arrays: true };
+    const collector = root.opentelemetry.proto.collector;
+    if (path.endsWith('/v1/logs')) {
+      const request = (json ? JSON.parse(body.toString('utf8')) : collector.logs.v1.ExportLogsServiceRequest.toObject(
+        collector.logs.v1.ExportLogsServiceRequest.decode(body), options)) as Any;
+      let count = 0;
+      for (const rl of (request.resourceLogs as Any[] | undefined) ?? []) {
+        for (const sl of (rl.scopeLogs as Any[] | undefined) ?? []) count += ((sl.logRecords as unknown[] | undefined) ?? []).length;
+      }
+      return count;
+    }
+    const request = (json ? JSON.parse(body.toString('utf8')) : collector.metrics.v1.ExportMetricsServiceRequest.toObject(
+      collector.metrics.v1.ExportMetricsServiceRequest.decode(body), options)) as Any;
+    let count = 0;
+    for (const rm of (request.resourceMetrics as Any[] | undefined) ?? []) {
+      for (const sm of (rm.scopeMetrics as Any[] | undefined) ?? []) {
+        for (const metric of (sm.metrics as Any[] | undefined) ?? []) {
+          for (const type of ['gauge', 'sum', 'histogram']) count += (((metric[type] as Any | undefined)?.dataPoints as unknown[] | undefined) ?? []).length;
+        }
+      }
+    }
+    return count;
+  }
+
+  private accept(path: string, headers: IncomingHttpHeaders, raw: Buffer, answeredOk = this.status === 200): void {
+    if (!answeredOk) return;
     const compressed = headers['content-encoding'] === 'gzip';
     const body = compressed ? gunzipSync(raw) : raw;
     const encoding = String(headers['content-type']).includes('json') ? 'json' : 'protobuf';
-    this.requests.push({ path, headers, encoding, compressed, bytes: raw.length });
+    this.requests.push({ path, headers, encoding, compressed, bytes: raw.length, uncompressedBytes: body.length });
     const options = { longs: Number, enums: Number, bytes: String, defaults: false, arrays: true };
     if (path.endsWith('/v1/metrics')) {
       const request = encoding === 'json'
@@ -185,5 +288,6 @@ export class OtlpReceiver {
     this.points.length = 0;
     this.logs.length = 0;
     this.requests.length = 0;
+    this.attempts.length = 0;
   }
 }

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { httpUrl, positiveDuration, stringMap } from '../../config/schema-types.ts';
+import { deliveryFields } from '../delivery/config.ts';
 
-export const otlpHttpConfigSchema = z.strictObject({
+export const otlpHttpShape = {
   /** Base URL; /v1/metrics and /v1/logs are appended. */
   endpoint: httpUrl.optional(),
   metrics_endpoint: httpUrl.optional(),
@@ -9,6 +10,7 @@ export const otlpHttpConfigSchema = z.strictObject({
   encoding: z.enum(['protobuf', 'json']).default('protobuf'),
   compression: z.enum(['gzip', 'none']).default('gzip'),
   headers: stringMap,
+  /** How long one request may take before it counts as failed (and is retried). */
   timeout: positiveDuration(10_000),
   temporality: z.enum(['cumulative', 'delta']).default('cumulative'),
   /** How often metrics are collected and sent. */
@@ -17,7 +19,10 @@ export const otlpHttpConfigSchema = z.strictObject({
     ca_file: z.string().default(''),
     insecure_skip_verify: z.boolean().default(false),
   }).prefault({}),
-}).superRefine((config, ctx) => {
+  ...deliveryFields,
+};
+
+export const otlpHttpConfigSchema = z.strictObject(otlpHttpShape).superRefine((config, ctx) => {
   if (config.endpoint === undefined && (config.metrics_endpoint === undefined || config.logs_endpoint === undefined)) {
     ctx.addIssue({
       code: 'custom', path: ['endpoint'],

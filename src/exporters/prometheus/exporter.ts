@@ -4,15 +4,16 @@
 // started before the receivers, so that a port already in use stops the agent clearly.
 import { createServer, type Server } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { AggregationTemporality, MetricReader } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, type AggregationTemporalitySelector, MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { temporalityFor } from '../gauge-temporality.ts';
-import type { ComponentSettings, MetricsExporter } from '../../component/component.ts';
+import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
 import { type PrometheusConfig, splitHostPort } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
 
-export function createPrometheusExporter(settings: ComponentSettings<PrometheusConfig>): MetricsExporter {
+export function createPrometheusExporter(settings: ExporterSettings<PrometheusConfig>): MetricsExporter {
   const { config, log } = settings;
-  const reader = new PullReader();
+  // The agent's own metrics (otelcol_*) are served beside the pipeline's, as the Collector serves its own.
+  const reader = new PullReader(settings.selfMetrics ? [settings.selfMetrics(cumulative)] : []);
   const serializer = new PrometheusSerializer('', false, undefined, false, !config.with_scope_info);
   let server: Server | undefined;
 
@@ -49,11 +50,13 @@ export function createPrometheusExporter(settings: ComponentSettings<PrometheusC
   };
 }
 
+const cumulative: AggregationTemporalitySelector = (instrument) => temporalityFor(instrument, () => AggregationTemporality.CUMULATIVE);
+
 /** Collects when scraped: cumulative sums and histograms, current gauges only. */
 class PullReader extends MetricReader {
   onStop: () => Promise<void> = async () => {};
-  constructor() {
-    super({ aggregationTemporalitySelector: (instrument) => temporalityFor(instrument, () => AggregationTemporality.CUMULATIVE) });
+  constructor(metricProducers: MetricProducer[]) {
+    super({ aggregationTemporalitySelector: cumulative, metricProducers });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {

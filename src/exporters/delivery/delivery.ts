@@ -1,0 +1,231 @@
+// One exporter's delivery for one pipeline: a bounded queue (in memory or on disk) and one
+// consumer that sends the oldest request, retries it with exponential backoff and jitter
+// while the backend answers 429/502/503/504 or cannot be reached (honouring Retry-After),
+// and drops it, saying why once, when the backend refuses it for good. One request is in
+// flight at a time, so that requests arrive in the order they were made.
+//
+// Every outcome is counted for the agent's own metrics (sent, send_failed per attempt,
+// enqueue_failed) and reported to the component status that the health check reads.
+import type { ComponentStatusReporter, ExporterStats } from '../../component/component.ts';
+import type { AgentLog } from '../../diagnostics/agent-log.ts';
+import { backoffDelay } from './backoff.ts';
+import type { RetrySettings } from './config.ts';
+import type { Payload, SignalKind } from './payload.ts';
+import type { DeliveryQueue, QueueEntry } from './queue.ts';
+import type { HttpSender, SendOutcome } from './sender.ts';
+
+export interface DeliveryOptions {
+  signal: SignalKind;
+  queue: DeliveryQueue;
+  sender: HttpSender;
+  retry: RetrySettings;
+  log: AgentLog;
+  stats: ExporterStats;
+  status: ComponentStatusReporter;
+}
+
+const WORDS: Record<SignalKind, string> = { metrics: 'metric points', logs: 'log records' };
+
+export class Delivery {
+  private readonly options: DeliveryOptions;
+  private readonly what: string;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private attempt = 0;
+  /** When the head request was first tried, for max_elapsed_time. */
+  private headSince: { seq: number; at: number } | undefined;
+  private failingSince: number | undefined;
+  private retriesDuringOutage = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: DeliveryOptions) {
+    this.options = options;
+    this.what = WORDS[options.signal];
+    options.stats.queue(() => ({ size: options.queue.size().items, capacity: options.queue.capacity.items }));
+  }
+
+  /** Problem keys per delivery: one exporter in a metrics and a logs pipeline reports each once. */
+  private key(name: string): string {
+    return `${name} ${this.options.sender.url}`;
+  }
+
+  get queue(): DeliveryQueue {
+    return this.options.queue;
+  }
+
+  /** Starts the consumer; what an earlier run left on disk goes first. */
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Adds requests; never blocks and never fails: a full queue drops its oldest requests. */
+  enqueue(payloads: Payload[]): void {
+    const { queue, stats, log } = this.options;
+    for (const payload of payloads) {
+      if (this.closed && queue.kind === 'memory') {
+        // Data that arrives after the last drain cannot be sent any more.
+        stats.enqueueFailed(payload.items);
+        continue;
+      }
+      const result = queue.push(payload);
+      if (result.rejected) {
+        stats.enqueueFailed(payload.items);
+        log.problem(this.key('queue-reject'), 'warn', `a request larger than the whole sending queue (${queue.capacity.items} items, ${queue.capacity.bytes} bytes) was dropped; raise sending_queue.queue_size or max_size`);
+      }
+      if (result.droppedItems > 0) {
+        stats.enqueueFailed(result.droppedItems);
+        log.problem(this.key('queue-full'), 'warn', `the sending queue is full (${queue.capacity.items} items, ${queue.capacity.bytes} bytes): the oldest ${this.what} are being dropped to make room; they are counted in otelcol_exporter_enqueue_failed_*`);
+      }
+    }
+    this.wake?.();
+  }
+
+  /**
+   * Resolves when what is queued now has been sent, or as soon as a send fails (the backend
+   * is down: retries go on in the background), or when `signal` aborts. forceFlush uses it,
+   * so that a flush means "sent, or known not to be sendable now".
+   */
+  idle(signal?: AbortSignal): Promise<void> {
+    // While the backend is failing, waiting for the next retry would tell nothing new.
+    if (!this.running || this.options.queue.size().requests === 0 || this.failingSince !== undefined || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => { signal?.removeEventListener('abort', done); resolve(); };
+      this.idleWaiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Sends what is queued until the queue is empty, a send fails, or `signal` aborts; then
+   * stops the consumer. What is left stays on disk (storage) or is counted as lost.
+   */
+  async drain(signal: AbortSignal): Promise<void> {
+    this.stopping = true;
+    const { queue, sender, log, stats } = this.options;
+    const onAbort = () => sender.close();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    this.wake?.();
+    try {
+      await this.running;
+      this.running = undefined;
+      while (!signal.aborted) {
+        const entry = queue.head();
+        if (!entry) break;
+        const outcome = await this.sendOne(entry);
+        if (outcome === 'retry') break;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      sender.close();
+      const left = queue.size();
+      if (left.requests > 0) {
+        if (queue.kind === 'disk') {
+          log.info(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they stay in the disk queue and are sent after the restart`);
+        } else {
+          stats.sendFailed(left.items, 'shutdown', true);
+          log.warn(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they are lost (set storage: <folder> to keep them across restarts)`);
+          while (queue.head()) queue.remove(queue.head()!);
+        }
+      }
+      queue.close();
+      this.closed = true;
+      this.settleIdle();
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const { queue } = this.options;
+    while (!this.stopping) {
+      const entry = queue.head();
+      if (!entry) {
+        this.settleIdle();
+        await new Promise<void>((resolve) => { this.wake = resolve; });
+        this.wake = undefined;
+        continue;
+      }
+      const outcome = await this.sendOne(entry);
+      if (outcome === 'retry') {
+        this.settleIdle();
+        if (!this.stopping) await this.sleep(this.nextDelay());
+      }
+    }
+    this.settleIdle();
+  }
+
+  private retryAfterMs: number | undefined;
+
+  private nextDelay(): number {
+    return backoffDelay(this.options.retry, this.attempt, this.retryAfterMs);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      // Only stopping cuts a wait short; new data must not hurry a retry.
+      this.wake = () => { if (this.stopping) { clearTimeout(timer); this.wake = undefined; resolve(); } };
+    });
+  }
+
+  /** Sends the head request once: 'done' when it left the queue, 'retry' when it stays. */
+  private async sendOne(entry: QueueEntry): Promise<'done' | 'retry'> {
+    const { queue, sender, stats, status, log, retry } = this.options;
+    const body = queue.body(entry);
+    if (!body) return 'done';
+    if (this.headSince?.seq !== entry.seq) this.headSince = { seq: entry.seq, at: Date.now() };
+    queue.sending(entry);
+    const outcome: SendOutcome = await sender.send(body, entry.encoding, entry.compression).finally(() => queue.sending(undefined));
+    if (outcome.kind === 'sent') {
+      queue.remove(entry);
+      stats.sent(entry.items);
+      status.ok();
+      this.attempt = 0;
+      this.retryAfterMs = undefined;
+      if (this.failingSince !== undefined) {
+        const seconds = ((Date.now() - this.failingSince) / 1000).toFixed(1);
+        log.resolved(this.key('send'), `sending ${this.what} to ${sender.url} works again (after ${seconds} s and ${this.retriesDuringOutage} failed attempt(s))`);
+        this.failingSince = undefined;
+        this.retriesDuringOutage = 0;
+      }
+      log.resolved(this.key('permanent'), `${sender.url} accepts ${this.what} again`);
+      if (queue.size().items < queue.capacity.items / 2) log.resolved(this.key('queue-full'), `the sending queue for ${sender.url} has room again`);
+      return 'done';
+    }
+    if (outcome.kind === 'permanent') {
+      stats.sendFailed(entry.items, outcome.errorType, true);
+      queue.remove(entry);
+      status.permanentError(outcome.reason);
+      log.problem(this.key('permanent'), 'error', `${sender.url} refused ${this.what}: ${outcome.reason}; such a request is not retried, so its ${this.what} were dropped (counted in otelcol_exporter_send_failed_* with error.permanent=true); said once until a request is accepted`);
+      return 'done';
+    }
+    this.failingSince ??= Date.now();
+    this.retriesDuringOutage++;
+    this.attempt++;
+    this.retryAfterMs = outcome.retryAfterMs;
+    status.recoverableError(outcome.reason);
+    // The message stays the same while the failure does, so that it is said once.
+    log.problem(this.key('send'), 'warn', `sending ${this.what} to ${sender.url} failed: ${outcome.reason}; retrying with backoff, ${this.what} wait in the ${queue.kind === 'disk' ? 'disk' : 'memory'} queue (otelcol_exporter_queue_size)`);
+    // Giving up is decided before counting, so that the last attempt is counted as the permanent one.
+    const elapsed = Date.now() - this.headSince.at;
+    const expired = queue.kind === 'memory' && retry.max_elapsed_time > 0 && elapsed + this.nextDelay() > retry.max_elapsed_time;
+    if (!retry.enabled || expired) {
+      stats.sendFailed(entry.items, outcome.errorType, true);
+      queue.remove(entry);
+      this.attempt = 0;
+      log.problem(this.key('dropped'), 'error', retry.enabled
+        ? `gave up on ${this.what} after retrying for longer than retry_on_failure.max_elapsed_time (${retry.max_elapsed_time} ms); set storage: <folder> to keep data through longer outages`
+        : `retry_on_failure is disabled: ${this.what} are dropped after one failed attempt`);
+      return 'done';
+    }
+    stats.sendFailed(entry.items, outcome.errorType, false);
+    return 'retry';
+  }
+}
