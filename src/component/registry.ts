@@ -10,6 +10,7 @@ import { batchProcessorFactory } from '../processors/batch/factory.ts';
 import { filterProcessorFactory } from '../processors/filter/factory.ts';
 import { memoryLimiterProcessorFactory } from '../processors/memory_limiter/factory.ts';
 import { resourceProcessorFactory } from '../processors/resource/factory.ts';
+import { eventsReceiverFactory } from '../receivers/backbone_events/factory.ts';
 import { foldersReceiverFactory } from '../receivers/backbone_folders/factory.ts';
 import type { ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from './component.ts';
 
@@ -25,7 +26,7 @@ function byType<F extends { type: string }>(factories: F[]): ReadonlyMap<string,
 }
 
 export const registry: Registry = {
-  receivers: byType<ReceiverFactory>([foldersReceiverFactory as ReceiverFactory]),
+  receivers: byType<ReceiverFactory>([foldersReceiverFactory as ReceiverFactory, eventsReceiverFactory as ReceiverFactory]),
   processors: byType<ProcessorFactory>([
     memoryLimiterProcessorFactory as ProcessorFactory,
     batchProcessorFactory as ProcessorFactory,

@@ -21,7 +21,9 @@ export async function runDemo(): Promise<number> {
   try {
     const tree = buildTree(root, { seed: 42, integrations: 2, projectsPerIntegration: 2, layout: 'nested', unknownFolders: true });
     const traffic = new Traffic(tree, { seed: 7, layout: 'nested', movesPerTick: 3, intervalMs: 1000 });
-    const config = loadConfigFile(DEMO_CONFIG, registry, { ...process.env, BACKBONE_ROOT: root });
+    const config = loadConfigFile(DEMO_CONFIG, registry, {
+      ...process.env, BACKBONE_ROOT: root, BACKBONE_EVENTS_STORAGE: path.join(home, 'agent-state'),
+    });
     log.info(`demo: simulated Backbone in ${root}; Ctrl-C stops the demo and removes it`);
     return await runUntilSignal(new Service(config, log), log, {
       started: () => traffic.start(),

@@ -20,6 +20,7 @@ export const ATTR = {
   detectedBy: 'backbone.detected_by',
   errorType: 'error.type',
   eventName: 'event.name',
+  mode: 'mode',
   httpRequestMethod: 'http.request.method',
   urlTemplate: 'url.template',
   httpResponseStatusCode: 'http.response.status_code',
@@ -46,6 +47,7 @@ export const ATTRIBUTES: readonly AttributeDeclaration[] = [
   { name: ATTR.path, description: 'Folder path relative to the Backbone root', example: 'INT-16/AP-29/archive', logsOnly: true },
   { name: ATTR.dwellTime, description: 'Seconds the message spent in its previous state', example: '12.5', logsOnly: true },
   { name: ATTR.detectedBy, description: '`event`, `scan` or `restart`', example: 'event', logsOnly: true },
+  { name: ATTR.mode, description: 'Watch method of the file-event watcher: `native` or `poll`', example: 'native' },
   { name: ATTR.errorType, description: 'Error code or class, for example `EACCES`, `ENOENT`, `timeout`', example: 'EACCES' },
   { name: ATTR.httpRequestMethod, description: 'HTTP method of a request to the Backbone REST API', example: 'GET' },
   {

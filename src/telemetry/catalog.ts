@@ -1,6 +1,7 @@
 // Every component's telemetry declaration, in the order the docs list them.
 import { selfTelemetry } from '../pipeline/self-telemetry.ts';
+import { eventsTelemetry } from '../receivers/backbone_events/telemetry.ts';
 import { folderTelemetry } from '../receivers/backbone_folders/telemetry.ts';
 import type { ComponentTelemetry } from './declaration.ts';
 
-export const TELEMETRY: readonly ComponentTelemetry[] = [folderTelemetry, selfTelemetry];
+export const TELEMETRY: readonly ComponentTelemetry[] = [folderTelemetry, eventsTelemetry, selfTelemetry];

@@ -56,7 +56,7 @@ service:
 
 test('validate: the shipped configurations are valid', () => {
   for (const file of ['config/agent.yaml', 'config/demo.yaml']) {
-    const result = cli(['validate', '--config', fileURLToPath(new URL(`../../${file}`, import.meta.url))], { BACKBONE_ROOT: '/tmp' });
+    const result = cli(['validate', '--config', fileURLToPath(new URL(`../../${file}`, import.meta.url))], { BACKBONE_ROOT: path.join(dir, 'root'), BACKBONE_EVENTS_STORAGE: path.join(dir, 'state') });
     assert.equal(result.code, 0, `${file}: ${result.stderr}`);
   }
 });

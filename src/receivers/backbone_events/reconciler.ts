@@ -1,0 +1,554 @@
+// The watcher's belief of where every followed message is, and the only place that changes it.
+// Every change of the belief is one reported transition, and a change is made only on what
+// the file system says at that moment:
+// - a message is moved from A to B only when A is gone (lstat) and B exists;
+// - a message that vanished from A is looked up by name in the other folders of its project
+//   (lookup-only folders such as `processed` included, which are never listed), and counts as
+//   gone only when it was found nowhere for the grace period;
+// - a message that appears where the belief has none is paired with a vanished one of the same
+//   name in the same project, or else counts as new.
+// Events only say where to look (checkPaths); full listings (fullRound) find whatever events
+// missed. Both go through the same resolution, serialised per message (project, side, name),
+// so nothing is reported twice and, as every listed folder is listed again and again, nothing
+// is missed.
+import { ISSUE_STATES } from '../backbone_folders/states.ts';
+import type { CheckpointEntry } from './checkpoint.ts';
+import { absolute, type Folder, joinRel, type TrackedFile, type TreeLayout, type WalkProblem, type WalkResult } from './tree-walk.ts';
+import type { DetectedBy, Transition } from './transition.ts';
+import { type FileInfo, isGone, type WatcherFs } from './watcher-fs.ts';
+
+interface Known {
+  rel: string;
+  name: string;
+  folderRel: string;
+  /** When it entered its state (ms). */
+  since: number;
+  ino: number;
+  /** When it was last seen where it is (ms, this host's clock). */
+  seenAt: number;
+  /** First seen missing, while it is looked for. */
+  vanishedAt?: number;
+  vanishBy?: DetectedBy;
+}
+
+export interface RoundReport {
+  problems: WalkProblem[];
+  oversized: string[];
+  /** The root had no project folder while messages were known: nothing was taken as gone. */
+  emptyRoot: boolean;
+  /** Project folders found. */
+  projects: number;
+  /** Folders to watch in native mode: every folder the walk opened. */
+  watchFolders: string[];
+}
+
+export interface ReconcilerOptions {
+  layout: TreeLayout;
+  fs: WatcherFs;
+  graceMs: number;
+  emit: (transition: Transition) => void;
+  now?: () => number;
+  /** Messages resolved at once. */
+  concurrency?: number;
+}
+
+/** Work of one batch for one message key: appearances first (they may pair), then vanishes. */
+interface Group {
+  appears: TrackedFile[];
+  vanishes: string[];
+}
+
+interface Destination {
+  folder: Folder;
+  rel: string;
+  info: FileInfo;
+}
+
+class Batch {
+  /** Sub-folder names of issue-state folders (error/, missing/), read once per batch. */
+  readonly issueFolders = new Map<string, Promise<string[]>>();
+  needFullRound = false;
+}
+
+export class Reconciler {
+  private readonly layout: TreeLayout;
+  /** Swapped for a faster one when the file system allows (see localWatcherFs). */
+  fs: WatcherFs;
+  private readonly graceMs: number;
+  private readonly emit: (transition: Transition) => void;
+  private readonly now: () => number;
+  private readonly concurrency: number;
+  private readonly root: string;
+  private readonly known = new Map<string, Known>();
+  private readonly byKey = new Map<string, string[]>();
+  private readonly pendingVanish = new Set<string>();
+  /** Files that appeared while a twin of the same name still exists elsewhere: rel -> first seen. */
+  private readonly pendingAppear = new Map<string, number>();
+  private folders = new Map<string, Folder>();
+  /** Oversized folders whose messages were forgotten. */
+  private readonly forgotten = new Set<string>();
+  /** The folders of each project (by its path), for lookups. */
+  private projectFolders = new Map<string, Folder[]>();
+  /** The belief changed since the last checkpoint. */
+  changed = false;
+  /** Completed full rounds. */
+  rounds = 0;
+
+  constructor(options: ReconcilerOptions) {
+    this.layout = options.layout;
+    this.fs = options.fs;
+    this.graceMs = options.graceMs;
+    this.emit = options.emit;
+    this.now = options.now ?? Date.now;
+    this.concurrency = options.concurrency ?? 32;
+    this.root = options.layout.options.root;
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** Messages being looked for, and appearances waiting for their twin to go. */
+  get pending(): number {
+    return this.pendingVanish.size + this.pendingAppear.size;
+  }
+
+  /** When the next grace period ends, if any is running. */
+  nextDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const rel of this.pendingVanish) {
+      const at = this.known.get(rel)?.vanishedAt;
+      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    for (const at of this.pendingAppear.values()) if (earliest === undefined || at < earliest) earliest = at;
+    return earliest === undefined ? undefined : earliest + this.graceMs;
+  }
+
+  /** Takes the checkpoint's messages as known, as last seen when it was written. */
+  restore(entries: readonly CheckpointEntry[], savedAtMs: number): number {
+    let restored = 0;
+    for (const [rel, since, ino] of entries) {
+      const slash = rel.lastIndexOf('/');
+      if (slash < 0) continue;
+      const folder = this.layout.folderAt(rel.slice(0, slash));
+      const name = rel.slice(slash + 1);
+      if (!folder.listed || !this.layout.tracks(folder, name)) continue;
+      this.add({ rel, name, folderRel: folder.rel, since, ino, seenAt: savedAtMs }, folder);
+      restored++;
+    }
+    return restored;
+  }
+
+  snapshot(): CheckpointEntry[] {
+    const entries: CheckpointEntry[] = [];
+    for (const known of this.known.values()) entries.push([known.rel, known.since, known.ino]);
+    return entries;
+  }
+
+  /**
+   * Lists the tree and brings the belief in line with it. `baseline` takes what is there as
+   * the starting point (no transitions); `restart` reports differences to the checkpoint.
+   */
+  async fullRound(kind: 'baseline' | 'scan' | 'restart'): Promise<RoundReport> {
+    const walk = await this.layout.walk(this.fs);
+    this.setFolders(walk.folders);
+    const report: RoundReport = {
+      problems: walk.problems, oversized: walk.oversized, emptyRoot: false,
+      projects: new Set([...walk.folders.values()].flatMap((f) => (f.project ? [f.project.path] : []))).size,
+      watchFolders: [...walk.folders.values()].filter((f) => f.project === undefined || f.listed).map((f) => f.rel),
+    };
+    this.forgetDemoted();
+
+    if (kind === 'baseline') {
+      await this.pool([...walk.files.values()], async (file) => {
+        if (this.known.has(file.rel)) return;
+        const info = await this.lstat(file.rel);
+        if (info?.kind !== 'file') return;
+        this.add({ rel: file.rel, name: file.name, folderRel: file.folder.rel, since: info.mtimeMs, ino: info.ino, seenAt: this.now() }, file.folder);
+      });
+      this.rounds++;
+      return report;
+    }
+
+    report.emptyRoot = report.projects === 0 && this.known.size > 0;
+    const by: DetectedBy = kind === 'restart' ? 'restart' : 'scan';
+    const groups = new Map<string, Group>();
+    const group = (key: string) => {
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { appears: [], vanishes: [] }));
+      return g;
+    };
+    const listedAt = this.now();
+    for (const file of walk.files.values()) {
+      const known = this.known.get(file.rel);
+      if (known === undefined) {
+        group(this.layout.key(file.folder, file.name)).appears.push(file);
+        continue;
+      }
+      known.seenAt = listedAt;
+      if (known.vanishedAt !== undefined) this.unvanish(known);
+    }
+    if (!report.emptyRoot) {
+      for (const known of this.known.values()) {
+        if (walk.files.has(known.rel)) continue;
+        if (!this.observedGone(known.folderRel, walk)) continue;
+        group(this.keyOf(known)).vanishes.push(known.rel);
+      }
+    }
+    for (const rel of this.pendingAppear.keys()) if (!walk.files.has(rel)) this.pendingAppear.delete(rel);
+
+    const batch = new Batch();
+    await this.pool([...groups.values()], (g) => this.resolveGroup(g, by, batch));
+    this.rounds++;
+    return report;
+  }
+
+  /**
+   * Looks at paths an event named (relative to the root). A folder made inside a project (a
+   * new issue folder, say) is listed at once and returned, to be watched too; anything else
+   * about folders (one removed, a new project) asks for a full round.
+   */
+  async checkPaths(rels: Iterable<string>): Promise<{ needFullRound: boolean; newFolders: string[]; oversized: string[] }> {
+    const batch = new Batch();
+    const groups = new Map<string, Group>();
+    const group = (file: TrackedFile) => {
+      const key = this.layout.key(file.folder, file.name);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { appears: [], vanishes: [] }));
+      return g;
+    };
+    const others: { rel: string; parent: Folder; name: string }[] = [];
+    const knownFolders: Folder[] = [];
+    for (const rel of rels) {
+      const slash = rel.lastIndexOf('/');
+      const folderRel = slash < 0 ? '' : rel.slice(0, slash);
+      const name = rel.slice(slash + 1);
+      const folder = this.folders.get(folderRel);
+      const self = this.folders.get(rel);
+      if (self !== undefined) {
+        knownFolders.push(self); // already listed (made just before the last listing), or removed
+        continue;
+      }
+      if (folder === undefined) {
+        batch.needFullRound = true; // in a folder not listed yet
+        continue;
+      }
+      if (!folder.listed || !this.layout.tracks(folder, name)) {
+        others.push({ rel, parent: folder, name });
+        continue;
+      }
+      if (this.known.has(rel)) group({ rel, name, folder }).vanishes.push(rel);
+      else group({ rel, name, folder }).appears.push({ rel, name, folder });
+    }
+    // An entry that is not a followed file may be a new folder.
+    const made: Folder[] = [];
+    await this.pool(others, async ({ rel, parent, name }) => {
+      if ((await this.lstat(rel))?.kind !== 'directory') return;
+      if (parent.project === undefined) batch.needFullRound = true; // a new integration or project
+      else made.push(this.layout.child(parent, name));
+    });
+    const newFolders: string[] = [];
+    const oversized: string[] = [];
+    await this.pool(knownFolders, async (folder) => {
+      if ((await this.lstat(folder.rel))?.kind !== 'directory') batch.needFullRound = true;
+      else if (folder.project === undefined || folder.listed) newFolders.push(folder.rel); // watched, or watched anew if made again
+    });
+    if (made.length > 0) {
+      const walk = await this.layout.walk(this.fs, made.filter((f) => !this.folders.has(f.rel)));
+      if (walk.uncertain.length > 0) batch.needFullRound = true;
+      oversized.push(...walk.oversized);
+      for (const folder of walk.folders.values()) {
+        if (this.folders.has(folder.rel)) continue;
+        this.folders.set(folder.rel, folder);
+        this.addProjectFolder(folder);
+        if (folder.listed) newFolders.push(folder.rel);
+      }
+      for (const file of walk.files.values()) if (!this.known.has(file.rel)) group(file).appears.push(file);
+    }
+    await this.pool([...groups.values()], (g) => this.resolveGroup(g, 'event', batch));
+    return { needFullRound: batch.needFullRound, newFolders, oversized };
+  }
+
+  private async resolveGroup(g: Group, by: DetectedBy, batch: Batch): Promise<void> {
+    for (const file of g.appears) await this.resolveAppear(file, by, batch);
+    for (const rel of g.vanishes) await this.resolveVanish(rel, by, batch);
+  }
+
+  private async resolveAppear(file: TrackedFile, by: DetectedBy, batch: Batch): Promise<void> {
+    const present = this.known.get(file.rel);
+    if (present) {
+      if (present.vanishedAt !== undefined && (await this.lstat(file.rel))?.kind === 'file') this.unvanish(present);
+      return;
+    }
+    const info = await this.lstat(file.rel);
+    if (info === undefined || info.kind !== 'file') {
+      if (info?.kind === 'directory') batch.needFullRound = true;
+      this.pendingAppear.delete(file.rel);
+      return;
+    }
+    if (this.known.has(file.rel)) return;
+    const key = this.layout.key(file.folder, file.name);
+    const twins = (this.byKey.get(key) ?? []).filter((rel) => rel !== file.rel)
+      .sort((a, b) => Number(this.pendingVanish.has(b)) - Number(this.pendingVanish.has(a)));
+    let twinRemains = false;
+    for (const twinRel of twins) {
+      const twin = this.known.get(twinRel);
+      if (!twin) continue;
+      const twinInfo = await this.lstatOrError(twinRel);
+      if (twinInfo === 'gone') {
+        if (!this.known.has(twinRel) || this.known.has(file.rel)) return; // resolved meanwhile
+        this.move(twin, { folder: file.folder, rel: file.rel, info }, twin.vanishBy ?? by);
+        return;
+      }
+      twinRemains = true;
+    }
+    const now = this.now();
+    if (twinRemains) {
+      // Maybe a copy that its origin has not yet left: wait for the grace period.
+      const first = this.pendingAppear.get(file.rel) ?? now;
+      this.pendingAppear.set(file.rel, first);
+      if (now - first < this.graceMs) return;
+    }
+    this.pendingAppear.delete(file.rel);
+    const time = clamp(info.ctimeMs, 0, now);
+    this.add({ rel: file.rel, name: file.name, folderRel: file.folder.rel, since: time, ino: info.ino, seenAt: now }, file.folder);
+    this.emit({
+      ...this.names(file.folder), message: file.name, from: 'none', to: file.folder.state,
+      issue: file.folder.cls?.issue, dwellSeconds: undefined, detectedBy: by, timeMs: time,
+    });
+  }
+
+  private async resolveVanish(rel: string, by: DetectedBy, batch: Batch): Promise<void> {
+    const known = this.known.get(rel);
+    if (!known) return;
+    const info = await this.lstatOrError(rel);
+    if (info !== 'gone') {
+      // Still there (or cannot tell): nothing moved.
+      if (info !== 'unknown' && info.kind === 'file') {
+        known.seenAt = this.now();
+        if (known.vanishedAt !== undefined) this.unvanish(known);
+      }
+      return;
+    }
+    const destination = await this.lookup(known, batch);
+    if (this.known.get(rel) !== known) return; // resolved meanwhile
+    if (destination) {
+      this.move(known, destination, known.vanishBy ?? by);
+      return;
+    }
+    const now = this.now();
+    if (known.vanishedAt === undefined) {
+      known.vanishedAt = now;
+      known.vanishBy = by;
+      this.pendingVanish.add(rel);
+      return;
+    }
+    if (now - known.vanishedAt < this.graceMs) return;
+    // Found nowhere for the whole grace period: gone. Its folder's mtime says when, at the latest.
+    const folder = this.folderFor(known.folderRel);
+    const folderInfo = await this.lstat(known.folderRel);
+    const time = clamp(folderInfo?.mtimeMs ?? known.vanishedAt, known.since, known.vanishedAt);
+    this.remove(known);
+    this.emit({
+      ...this.names(folder), message: known.name, from: folder.state, to: 'none', issue: folder.cls?.issue,
+      dwellSeconds: (time - known.since) / 1000, detectedBy: known.vanishBy ?? by, timeMs: time,
+    });
+  }
+
+  /** Where a vanished message went: its name in the other folders of its project and side. */
+  private async lookup(known: Known, batch: Batch): Promise<Destination | undefined> {
+    const origin = this.folderFor(known.folderRel);
+    const project = origin.project?.path;
+    if (project === undefined) return undefined;
+    const lookupOnly: Folder[] = [];
+    const listed: Folder[] = [];
+    const issueRoots: Folder[] = [];
+    for (const folder of this.projectFolders.get(project) ?? []) {
+      if (folder.side !== origin.side || folder.rel === origin.rel) continue;
+      if (!folder.listed) lookupOnly.push(folder);
+      else {
+        listed.push(folder);
+        if (folder.cls?.issue === undefined && ISSUE_STATES.has(folder.state)) issueRoots.push(folder);
+      }
+    }
+    const tried = new Set<string>();
+    const attempt = async (folder: Folder): Promise<Destination | undefined> => {
+      if (tried.has(folder.rel)) return undefined;
+      tried.add(folder.rel);
+      const rel = joinRel(folder.rel, known.name);
+      if (this.known.has(rel)) return undefined; // a message already accounted for
+      const info = await this.lstat(rel);
+      return info?.kind === 'file' ? { folder, rel, info } : undefined;
+    };
+    // In folders that are never listed, a file of the same name is this message when it is the
+    // same inode (a rename keeps it); failing that, when it changed since the message was last
+    // seen where it was (a copy; 2 s allowed between this host's clock and a file server's).
+    // An older file of the same name is not it.
+    const unlisted: Destination[] = [];
+    for (const folder of lookupOnly) {
+      const found = await attempt(folder);
+      if (found?.info.ino === known.ino) return found;
+      if (found) unlisted.push(found);
+    }
+    const copy = unlisted.find((found) => found.info.ctimeMs >= known.seenAt - 2000);
+    if (copy) return copy;
+    for (const folder of listed) {
+      const found = await attempt(folder);
+      if (found) return found;
+    }
+    // Issue folders made since the last listing (Backbone creates error/<issue>/ on the way).
+    for (const issueRoot of issueRoots) {
+      for (const name of await this.issueFolders(issueRoot, batch)) {
+        const found = await attempt(this.folders.get(joinRel(issueRoot.rel, name)) ?? this.layout.child(issueRoot, name));
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  private issueFolders(folder: Folder, batch: Batch): Promise<string[]> {
+    let names = batch.issueFolders.get(folder.rel);
+    if (!names) {
+      names = (async () => {
+        const found: string[] = [];
+        try {
+          for await (const entry of await this.fs.opendir(absolute(this.root, folder.rel))) {
+            if (entry.kind === 'directory') found.push(entry.name);
+          }
+        } catch {
+          // unreadable or gone: no issue folders to look in
+        }
+        return found;
+      })();
+      batch.issueFolders.set(folder.rel, names);
+    }
+    return names;
+  }
+
+  private move(known: Known, destination: Destination, by: DetectedBy): void {
+    const origin = this.folderFor(known.folderRel);
+    const now = this.now();
+    const time = clamp(destination.info.ctimeMs, known.since, now);
+    this.remove(known);
+    this.pendingAppear.delete(destination.rel);
+    if (destination.folder.listed && !this.known.has(destination.rel)) {
+      this.add({
+        rel: destination.rel, name: known.name, folderRel: destination.folder.rel, since: time, ino: destination.info.ino, seenAt: now,
+      }, destination.folder);
+    }
+    this.emit({
+      ...this.names(origin), message: known.name, from: origin.state, to: destination.folder.state,
+      issue: destination.folder.cls?.issue ?? origin.cls?.issue,
+      dwellSeconds: (time - known.since) / 1000, detectedBy: by, timeMs: time,
+    });
+  }
+
+  /** Whether the listing shows that a known file of this folder is gone. */
+  private observedGone(folderRel: string, walk: WalkResult): boolean {
+    if (walk.listed.has(folderRel)) return true;
+    // Not listed this time: left alone when it or a folder above it could not be read...
+    for (const uncertain of walk.uncertain) {
+      if (uncertain === '' || folderRel === uncertain || folderRel.startsWith(`${uncertain}/`)) return false;
+    }
+    // ...otherwise the folder is gone (or is lookup-only now), and so are its files.
+    return true;
+  }
+
+  /** Folders found oversized are lookup-only from now on: their messages are no longer followed (nor reported gone). */
+  private forgetDemoted(): void {
+    for (const rel of this.layout.demoted) {
+      if (this.forgotten.has(rel)) continue;
+      this.forgotten.add(rel);
+      this.forgetUnder(rel);
+    }
+  }
+
+  private forgetUnder(folderRel: string): void {
+    for (const known of [...this.known.values()]) {
+      if (known.folderRel === folderRel || known.folderRel.startsWith(`${folderRel}/`)) this.remove(known);
+    }
+  }
+
+  private setFolders(folders: Map<string, Folder>): void {
+    this.folders = folders;
+    this.projectFolders = new Map();
+    for (const folder of folders.values()) this.addProjectFolder(folder);
+  }
+
+  private addProjectFolder(folder: Folder): void {
+    if (folder.project === undefined) return;
+    const list = this.projectFolders.get(folder.project.path);
+    if (list) list.push(folder);
+    else this.projectFolders.set(folder.project.path, [folder]);
+  }
+
+  private folderFor(rel: string): Folder {
+    return this.folders.get(rel) ?? this.layout.folderAt(rel);
+  }
+
+  private keyOf(known: Known): string {
+    return this.layout.key(this.folderFor(known.folderRel), known.name);
+  }
+
+  private names(folder: Folder): { integration: string; project: string } {
+    return { integration: folder.project?.integration ?? '', project: folder.project?.project ?? '' };
+  }
+
+  private add(known: Known, folder: Folder): void {
+    this.known.set(known.rel, known);
+    const key = this.layout.key(folder, known.name);
+    const rels = this.byKey.get(key);
+    if (rels) rels.push(known.rel);
+    else this.byKey.set(key, [known.rel]);
+    this.changed = true;
+  }
+
+  private remove(known: Known): void {
+    this.known.delete(known.rel);
+    this.pendingVanish.delete(known.rel);
+    const key = this.keyOf(known);
+    const rels = this.byKey.get(key);
+    if (rels) {
+      const left = rels.filter((rel) => rel !== known.rel);
+      if (left.length === 0) this.byKey.delete(key);
+      else this.byKey.set(key, left);
+    }
+    this.changed = true;
+  }
+
+  private unvanish(known: Known): void {
+    delete known.vanishedAt;
+    delete known.vanishBy;
+    this.pendingVanish.delete(known.rel);
+  }
+
+  private async lstat(rel: string): Promise<FileInfo | undefined> {
+    try {
+      return await this.fs.lstat(absolute(this.root, rel));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** 'gone' only when the file system says so; 'unknown' for any other failure. */
+  private async lstatOrError(rel: string): Promise<FileInfo | 'gone' | 'unknown'> {
+    try {
+      return await this.fs.lstat(absolute(this.root, rel));
+    } catch (error) {
+      return isGone(error) ? 'gone' : 'unknown';
+    }
+  }
+
+  private async pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
+  }
+}
+
+function clamp(value: number, low: number, high: number): number {
+  if (!Number.isFinite(value)) return high;
+  return Math.min(high, Math.max(low, value));
+}

@@ -1,0 +1,37 @@
+// What the file-event watcher emits: part of the public telemetry contract.
+import { ATTR } from '../../telemetry/attributes.ts';
+import type { ComponentTelemetry, EventDeclaration, MetricDeclaration } from '../../telemetry/declaration.ts';
+
+/** Attribute of backbone.watcher.mode: `native` or `poll`. */
+export const MODE_ATTR = ATTR.mode;
+
+const MOVE = [ATTR.integration, ATTR.project, ATTR.fromState, ATTR.toState] as const;
+
+export const messageTransitions: MetricDeclaration = {
+  name: 'backbone.message.transitions', kind: 'counter', unit: '{message}', valueType: 'int', attributes: MOVE,
+  description: 'Message files that appeared in, moved between or disappeared from the state folders; `none` where the message did not exist before or does not exist after.',
+};
+
+export const messageDwellTime: MetricDeclaration = {
+  name: 'backbone.message.dwell_time', kind: 'histogram', unit: 's', valueType: 'double', attributes: MOVE,
+  description: 'Time a message spent in `from_state` before it moved on or disappeared (from when it entered the state; for messages there when the watcher started, from their modification time).',
+  buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 21_600, 86_400, 259_200, 604_800],
+};
+
+export const watcherMode: MetricDeclaration = {
+  name: 'backbone.watcher.mode', kind: 'gauge', unit: '1', valueType: 'int', attributes: [MODE_ATTR],
+  description: 'Watch method in use: 1 for the mode in use (`native`: file-system events plus periodic listings; `poll`: listings only), 0 for the other.',
+};
+
+export const messageTransition: EventDeclaration = {
+  name: 'backbone.message.transition',
+  when: 'A message file appeared, moved or disappeared. Once per move, also for moves made while the agent was stopped (reported after its restart).',
+  severity: 'INFO for `processed` and for `send` -> `none`; WARN for `waiting`, `missing`, `offline`, `outdated`; ERROR for `error`, `sendfailed`, `invalid`; INFO otherwise (by the state the message moved to)',
+  attributes: [...MOVE, ATTR.message, ATTR.issue, ATTR.dwellTime, ATTR.detectedBy],
+};
+
+export const eventsTelemetry: ComponentTelemetry = {
+  component: 'backbone_events',
+  metrics: [messageTransitions, messageDwellTime, watcherMode],
+  events: [messageTransition],
+};

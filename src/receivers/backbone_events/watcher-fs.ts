@@ -1,0 +1,130 @@
+// Every file-system call the watcher makes, behind one small interface: the real one below,
+// and in tests one that counts calls (to prove `processed` is never listed) or fails on
+// purpose (unreadable folders). Under the Backbone root only reads happen here; the writes
+// are for the checkpoint in `storage`.
+import { constants, type Dir, type FSWatcher, lstatSync, promises as fs, watch, type WatchListener } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** The little the watcher needs of an lstat. */
+export interface FileInfo {
+  kind: 'file' | 'directory' | 'symlink' | 'other';
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+export interface DirEntry {
+  name: string;
+  kind: 'file' | 'directory' | 'symlink' | 'other';
+}
+
+export interface WatcherFs {
+  /** Streams a folder's entries (never a whole folder in memory at once). */
+  opendir(path: string): Promise<AsyncIterable<DirEntry>>;
+  lstat(path: string): Promise<FileInfo>;
+  statfs(path: string): Promise<{ type: number }>;
+  realpath(path: string): Promise<string>;
+  readFile(path: string): Promise<string>;
+  /** Writes a file atomically: a temporary file beside it, flushed, then renamed over it. */
+  writeFileAtomic(path: string, content: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  /** Watches one folder (not recursively); the listener gets entry names. */
+  watch(path: string, listener: WatchListener<string>): FSWatcher;
+}
+
+// Large reads make opendir 2-3x faster on big folders than its default of 32 entries.
+const DIR_BUFFER = 1024;
+
+function kindOf(entry: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileInfo['kind'] {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+async function* entries(dir: Dir): AsyncIterable<DirEntry> {
+  for await (const entry of dir) yield { name: entry.name, kind: kindOf(entry) };
+}
+
+export const realWatcherFs: WatcherFs = {
+  async opendir(path) {
+    return entries(await fs.opendir(path, { bufferSize: DIR_BUFFER }));
+  },
+  async lstat(path) {
+    const info = await fs.lstat(path);
+    return { kind: kindOf(info), ino: info.ino, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
+  },
+  async statfs(path) {
+    const info = await fs.statfs(path);
+    return { type: info.type };
+  },
+  realpath: (path) => fs.realpath(path),
+  readFile: (path) => fs.readFile(path, 'utf8'),
+  async writeFileAtomic(path, content) {
+    const temporary = `${path}.${process.pid}.tmp`;
+    const handle = await fs.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.rename(temporary, path);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
+    // The rename itself survives a power cut once the folder is flushed (best effort: not
+    // every platform can open a folder for that).
+    try {
+      const folder = await fs.open(dirname(path), 'r');
+      try {
+        await folder.sync();
+      } finally {
+        await folder.close();
+      }
+    } catch {
+      // not supported here
+    }
+  },
+  async mkdir(path) {
+    await fs.mkdir(path, { recursive: true });
+  },
+  watch(path, listener) {
+    return watch(path, { persistent: false, encoding: 'utf8' }, listener);
+  },
+};
+
+/**
+ * The same, with lstat made synchronously: for native mode on a local file system, where an
+ * lstat takes microseconds and libuv's thread-pool round trip per call would be most of the
+ * cost (a 10,000-move burst is handled 2-3x faster). Never for network file systems, where a
+ * synchronous call could stall the agent for as long as the server does not answer.
+ */
+export const localWatcherFs: WatcherFs = {
+  ...realWatcherFs,
+  lstat(path) {
+    try {
+      const info = lstatSync(path);
+      return Promise.resolve({ kind: kindOf(info), ino: info.ino, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs });
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  },
+};
+
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The entry does not exist (any more): the path or one of its folders is gone. */
+export function isGone(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
