@@ -12,6 +12,7 @@ import { memoryLimiterProcessorFactory } from '../processors/memory_limiter/fact
 import { resourceProcessorFactory } from '../processors/resource/factory.ts';
 import { eventsReceiverFactory } from '../receivers/backbone_events/factory.ts';
 import { foldersReceiverFactory } from '../receivers/backbone_folders/factory.ts';
+import { restReceiverFactory } from '../receivers/backbone_rest/factory.ts';
 import type { ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from './component.ts';
 
 export interface Registry {
@@ -26,7 +27,7 @@ function byType<F extends { type: string }>(factories: F[]): ReadonlyMap<string,
 }
 
 export const registry: Registry = {
-  receivers: byType<ReceiverFactory>([foldersReceiverFactory as ReceiverFactory, eventsReceiverFactory as ReceiverFactory]),
+  receivers: byType<ReceiverFactory>([foldersReceiverFactory as ReceiverFactory, restReceiverFactory as ReceiverFactory, eventsReceiverFactory as ReceiverFactory]),
   processors: byType<ProcessorFactory>([
     memoryLimiterProcessorFactory as ProcessorFactory,
     batchProcessorFactory as ProcessorFactory,

@@ -83,3 +83,31 @@ function keyPath(ancestry: readonly unknown[], node: unknown): (string | number)
   }
   return path;
 }
+
+/**
+ * `{ password: ${env:JIRA_PASSWORD} }` is not valid YAML: `{` and `}` end a plain scalar in a
+ * flow mapping. References are replaced by placeholders of the same length before parsing (so
+ * lines and columns stay true) and put back in every scalar after, so they work anywhere.
+ */
+export interface MaskedText {
+  text: string;
+  restore(value: string): string;
+}
+
+export function maskReferences(text: string): MaskedText {
+  const originals = new Map<string, string>();
+  const masked = text.replace(/\$\{[^}\n]*\}/g, (reference, offset: number) => {
+    if (offset > 0 && text[offset - 1] === '$') return reference; // $${...} is a literal
+    const placeholder = `Q9Zr${originals.size.toString(36)}Z`;
+    if (placeholder.length > reference.length) return reference;
+    const padded = placeholder.padEnd(reference.length, 'x');
+    originals.set(padded, reference);
+    return padded;
+  });
+  if (originals.size === 0) return { text, restore: (value) => value };
+  const pattern = /Q9Zr[0-9a-z]+Zx*/g;
+  return {
+    text: masked,
+    restore: (value) => (value.includes('Q9Zr') ? value.replace(pattern, (found) => originals.get(found) ?? found) : value),
+  };
+}

@@ -3,12 +3,12 @@
 // problem is collected with its key path, line and column, and all are reported together.
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar } from 'yaml';
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar, visit } from 'yaml';
 import type { AnyFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../component/component.ts';
 import { type ComponentId, type ComponentKind, parseComponentId, type Signal } from '../component/component-id.ts';
 import type { Registry } from '../component/registry.ts';
 import { ConfigError, type ConfigIssue } from './config-issue.ts';
-import { type ExpandedValue, expandEnvironment } from './env-expansion.ts';
+import { type ExpandedValue, expandEnvironment, maskReferences } from './env-expansion.ts';
 import { type ServiceConfig, topLevelSchema } from './service-schema.ts';
 import { describeZodIssue, knownKeysAt, suggestKey } from './zod-issues.ts';
 
@@ -56,7 +56,13 @@ const SECTIONS = [
 
 export function loadConfigText(text: string, file: string, registry: Registry, env: Env = process.env): AgentConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const masked = maskReferences(text);
+  const doc = parseDocument(masked.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string') node.value = masked.restore(node.value);
+    },
+  });
   const locator = new Locator(doc, lineCounter);
   const issues: ConfigIssue[] = doc.errors.map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);

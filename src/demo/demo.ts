@@ -1,5 +1,6 @@
-// `backbone-otel demo`: a simulated Backbone in a temporary folder with traffic running,
-// scanned by the agent with config/demo.yaml, until Ctrl-C removes the folder again.
+// `backbone-otel demo`: a simulated Backbone (message folders with traffic in a temporary
+// folder, and its REST API on 127.0.0.1), watched by the agent with config/demo.yaml, until
+// Ctrl-C stops everything and removes the folder again.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfigFile } from '../config/load-config.ts';
 import { AgentLog } from '../diagnostics/agent-log.ts';
 import { runUntilSignal } from '../pipeline/run-until-signal.ts';
 import { Service } from '../pipeline/service.ts';
+import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../simulator/backbone-api.ts';
 import { buildTree } from '../simulator/backbone-tree.ts';
 import { Traffic } from '../simulator/traffic.ts';
 
@@ -18,18 +20,34 @@ export async function runDemo(): Promise<number> {
   const home = mkdtempSync(path.join(tmpdir(), 'backbone-demo-'));
   const root = path.join(home, 'data', 'backbone-issue-sync');
   const log = new AgentLog();
+  let api: SimulatedBackboneApi | undefined;
   try {
     const tree = buildTree(root, { seed: 42, integrations: 2, projectsPerIntegration: 2, layout: 'nested', unknownFolders: true });
     const traffic = new Traffic(tree, { seed: 7, layout: 'nested', movesPerTick: 3, intervalMs: 1000 });
+    api = await new SimulatedBackboneApi({
+      contextPath: '/jira',
+      integrations: tree.integrations.map((i) => sampleIntegration(i.key, i.projects[0]!, i.projects[1]!)),
+    }).start();
     const config = loadConfigFile(DEMO_CONFIG, registry, {
-      ...process.env, BACKBONE_ROOT: root, BACKBONE_EVENTS_STORAGE: path.join(home, 'agent-state'),
+      ...process.env,
+      BACKBONE_ROOT: root,
+      BACKBONE_EVENTS_STORAGE: path.join(home, 'agent-state'),
+      JIRA_BASE_URL: api.url,
+      JIRA_USER: DEFAULT_USER.username,
+      JIRA_PASSWORD: DEFAULT_USER.password,
     });
-    log.info(`demo: simulated Backbone in ${root}; Ctrl-C stops the demo and removes it`);
+    log.info(`demo: simulated Backbone in ${root}, its REST API at ${api.url}; Ctrl-C stops the demo and removes it`);
+    const simulatedApi = api;
     return await runUntilSignal(new Service(config, log), log, {
-      started: () => traffic.start(),
+      started: () => {
+        traffic.start();
+        // Statuses, connectors and issues in error change every few seconds.
+        simulatedApi.drive({ seed: 11, intervalMs: 4000 });
+      },
       stopping: () => traffic.stop(),
     });
   } finally {
+    await api?.stop();
     rmSync(home, { recursive: true, force: true });
   }
 }

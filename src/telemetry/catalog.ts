@@ -2,6 +2,7 @@
 import { selfTelemetry } from '../pipeline/self-telemetry.ts';
 import { eventsTelemetry } from '../receivers/backbone_events/telemetry.ts';
 import { folderTelemetry } from '../receivers/backbone_folders/telemetry.ts';
+import { restTelemetry } from '../receivers/backbone_rest/telemetry.ts';
 import type { ComponentTelemetry } from './declaration.ts';
 
-export const TELEMETRY: readonly ComponentTelemetry[] = [folderTelemetry, eventsTelemetry, selfTelemetry];
+export const TELEMETRY: readonly ComponentTelemetry[] = [restTelemetry, folderTelemetry, eventsTelemetry, selfTelemetry];

@@ -183,3 +183,20 @@ test('a component defined but used in no pipeline is a warning, not an error', (
   const withUnused = load(MINIMAL('    root: /r', 'debug:\n  prometheus:'));
   assert.deepEqual(withUnused.warnings, ['exporters.prometheus is defined but not used in any pipeline']);
 });
+
+test('${env:...} works inside { } flow mappings, where YAML alone would reject it', () => {
+  const yaml = `receivers:
+  backbone_folders: { root: \${env:ROOT}, collection_interval: "\${env:EVERY:-15s}" }
+exporters:
+  otlphttp: { endpoint: \${env:OTLP}, headers: { x-key: \${env:KEY} } }
+service:
+  pipelines:
+    metrics: { receivers: [backbone_folders], exporters: [otlphttp] }
+`;
+  const config = load(yaml, { ROOT: '/jira/data', OTLP: 'http://127.0.0.1:4318', KEY: 'k' });
+  const folders = config.receivers.get('backbone_folders')!.config as { root: string; collection_interval: number };
+  assert.deepEqual([folders.root, folders.collection_interval], ['/jira/data', 15_000]);
+  assert.equal((config.exporters.get('otlphttp')!.config as { headers: Record<string, string> }).headers['x-key'], 'k');
+  const lines = errors(yaml, { OTLP: 'http://127.0.0.1:4318', KEY: 'k' });
+  assert.match(lines[0]!, /^agent\.yaml:2:29: receivers\.backbone_folders\.root: .*ROOT not set/, 'columns stay true');
+});
