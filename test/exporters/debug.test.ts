@@ -51,3 +51,25 @@ test('log records: time, severity, event name and body; detailed adds the attrib
     assert.equal(/backbone\.path="x"/.test(text), verbosity === 'detailed');
   }
 });
+
+test('basic: one line per integration with its status and connectors, from the REST poller', async () => {
+  let text = '';
+  const { reader } = createDebugMetricsExporter(settings('basic'), { write: (t) => { text += t; } });
+  const provider = new MeterProvider({ readers: [reader] });
+  const meter = provider.getMeter('test');
+  const status = meter.createObservableGauge('backbone.integration.status');
+  const online = meter.createObservableGauge('backbone.connector.online');
+  const errors = meter.createObservableGauge('backbone.connector.issues_in_error');
+  meter.addBatchObservableCallback((result) => {
+    result.observe(status, 0, { 'backbone.integration': 'INT-16', 'backbone.status': 'RUNNING' });
+    result.observe(status, 1, { 'backbone.integration': 'INT-16', 'backbone.status': 'STOPPED' });
+    const first = { 'backbone.integration': 'INT-16', 'backbone.connector': 'AP-29', 'backbone.connector.position': 'first' };
+    const second = { 'backbone.integration': 'INT-16', 'backbone.connector': 'BP-30', 'backbone.connector.position': 'second' };
+    result.observe(online, 1, first);
+    result.observe(online, 0, second);
+    result.observe(errors, 3, second);
+  }, [status, online, errors]);
+  await provider.forceFlush();
+  await provider.shutdown();
+  assert.match(text, /\n {2}INT-16 {2}STOPPED {2}AP-29 online; BP-30 OFFLINE, 3 in error\n/);
+});

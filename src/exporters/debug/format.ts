@@ -37,8 +37,36 @@ export function formatMetricsBasic(resourceMetrics: ResourceMetrics, time: Date)
   const metrics = allMetrics(resourceMetrics);
   const points = metrics.reduce((sum, metric) => sum + metric.dataPoints.length, 0);
   const lines = [`${time.toISOString()} metrics: ${metrics.length} metrics, ${points} data points`];
+  lines.push(...integrationLines(metrics));
   lines.push(...folderTable(metrics));
   return lines.join('\n');
+}
+
+/** From the REST poller: one line per integration with its status and its connectors. */
+function integrationLines(metrics: MetricData[]): string[] {
+  const points = (name: string) => metrics.find((m) => m.descriptor.name === name)?.dataPoints ?? [];
+  const status = new Map<string, string>();
+  for (const point of points('backbone.integration.status')) {
+    if (point.value === 1) status.set(String(point.attributes[ATTR.integration]), String(point.attributes[ATTR.status]));
+  }
+  const connectors = new Map<string, string[]>();
+  const inError = new Map<string, number>();
+  for (const point of points('backbone.connector.issues_in_error')) {
+    inError.set(`${String(point.attributes[ATTR.integration])}/${String(point.attributes[ATTR.connector])}`, point.value as number);
+  }
+  for (const point of points('backbone.connector.online')) {
+    const integration = String(point.attributes[ATTR.integration]);
+    const connector = String(point.attributes[ATTR.connector]);
+    const errors = inError.get(`${integration}/${connector}`);
+    const text = `${connector} ${point.value === 1 ? 'online' : 'OFFLINE'}${errors === undefined ? '' : `, ${errors} in error`}`;
+    connectors.set(integration, [...(connectors.get(integration) ?? []), text]);
+  }
+  const up = points('backbone.api.up')[0]?.value;
+  const lines = up === 0 ? ['  REST API: DOWN (see the backbone.api.error record)'] : [];
+  for (const integration of [...new Set([...status.keys(), ...connectors.keys()])].sort()) {
+    lines.push(`  ${integration}  ${status.get(integration) ?? '?'}  ${(connectors.get(integration) ?? []).join('; ')}`);
+  }
+  return lines;
 }
 
 const STATE_COLUMNS = ['receive', 'processed', 'error', 'missing', 'waiting', 'offline', 'invalid', 'outdated', 'send', 'sendfailed', 'unknown'];
