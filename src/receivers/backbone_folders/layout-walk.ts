@@ -7,7 +7,7 @@
 // - the sub-folders of `error` and `missing` are issue folders, and everything below an issue
 //   folder counts for that state and issue;
 // - files lying in the project folder itself count as `unknown`.
-// scanner.ts applies the same rules in its walk (written before this file existed).
+// scanner.ts and the watcher's tree walk both classify with these.
 import { ISSUE_STATES, type State, type StateMatcher } from './states.ts';
 
 export interface FolderClass {

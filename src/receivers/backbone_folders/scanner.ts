@@ -5,7 +5,8 @@
 // synchronous calls are 2-3x faster than libuv's thread pool round trips per file.
 import { type Dir, type Dirent, lstatSync, opendirSync } from 'node:fs';
 import path from 'node:path';
-import { createStateMatcher, ISSUE_STATES, type KnownState, type State, type StateMatcher } from './states.ts';
+import { classifySubfolder, type FolderClass, fileState, PROJECT_FOLDER } from './layout-walk.ts';
+import { createStateMatcher, type KnownState, type State, type StateMatcher } from './states.ts';
 
 export interface FolderStats {
   integration: string;
@@ -107,7 +108,7 @@ class Scan {
         for (const project of projects) {
           const name = { integration: integration.name, project: project.name };
           const projectFolders = new Map<string, FolderStats>();
-          this.walk(project.absolute, project.relative, name, undefined, false, projectFolders);
+          this.walk(project.absolute, project.relative, name, PROJECT_FOLDER, projectFolders);
           for (const [key, stats] of projectFolders) this.result.folders.set(key, stats);
           this.result.completedProjects.add(`${name.integration}/${name.project}`);
         }
@@ -143,24 +144,20 @@ class Scan {
     return level.sort((a, b) => (a.relative < b.relative ? -1 : 1));
   }
 
-  /**
-   * Counts the files of one folder under a project, then descends. `state` is the folder's
-   * own state (undefined for the project folder itself); `inIssueFolder` is set below
-   * error/<issue> and missing/<issue>, where everything counts for that state.
-   */
+  /** Counts the files of one folder under a project, then descends (rules: layout-walk.ts). */
   private walk(
     absolute: string,
     relative: string,
     name: { integration: string; project: string },
-    state: State | undefined,
-    inIssueFolder: boolean,
+    folder: FolderClass,
     folders: Map<string, FolderStats>,
   ): void {
     // The project folder itself holds state folders; files lying in it count as unknown,
     // and only when there are some. Every other folder is reported even when empty.
-    let stats = state === undefined ? undefined : statsFor(folders, name.integration, name.project, state, this.countOnly);
-    const folderStats = () => (stats ??= statsFor(folders, name.integration, name.project, 'unknown', this.countOnly));
-    const wantStat = !this.countOnly.has(state ?? 'unknown');
+    const state = fileState(folder);
+    let stats = folder.state === undefined ? undefined : statsFor(folders, name.integration, name.project, state, this.countOnly);
+    const folderStats = () => (stats ??= statsFor(folders, name.integration, name.project, state, this.countOnly));
+    const wantStat = !this.countOnly.has(state);
     const subfolders: Dirent[] = [];
     this.eachEntry(absolute, relative, (entry) => {
       if (entry.isFile()) {
@@ -180,18 +177,11 @@ class Scan {
     });
 
     for (const sub of subfolders) {
-      const subAbsolute = path.join(absolute, sub.name);
       const subRelative = joinRelative(relative, sub.name);
-      if (inIssueFolder) {
-        this.walk(subAbsolute, subRelative, name, state, true, folders);
-      } else if (state !== undefined && ISSUE_STATES.has(state)) {
-        folderStats().issues++;
-        this.walk(subAbsolute, subRelative, name, state, true, folders);
-      } else {
-        const matched = this.matcher.match(sub.name, state === 'unknown' ? undefined : state);
-        if (!matched) this.result.unknownFolders.push({ ...name, relativePath: subRelative });
-        this.walk(subAbsolute, subRelative, name, matched ? matched.state : 'unknown', false, folders);
-      }
+      const subFolder = classifySubfolder(this.matcher, folder, sub.name);
+      if (subFolder.issue !== undefined && folder.issue === undefined) folderStats().issues++;
+      if (subFolder.unmatched) this.result.unknownFolders.push({ ...name, relativePath: subRelative });
+      this.walk(path.join(absolute, sub.name), subRelative, name, subFolder, folders);
     }
   }
 
