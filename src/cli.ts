@@ -7,6 +7,7 @@ import { type AgentConfig, loadConfigFile } from './config/load-config.ts';
 import { printConfig } from './config/print-config.ts';
 import { runDemo } from './demo/demo.ts';
 import { AgentLog } from './diagnostics/agent-log.ts';
+import { doctorCommand } from './doctor/command.ts';
 import { runUntilSignal } from './pipeline/run-until-signal.ts';
 import { Service } from './pipeline/service.ts';
 import { AGENT_NAME, AGENT_VERSION } from './version.ts';
@@ -19,6 +20,11 @@ Usage:
                                       check a configuration; exit 2 with every problem found
   backbone-otel print-config --config FILE
                                       the configuration as it will run, secrets redacted
+  backbone-otel doctor --config FILE [--json]
+  backbone-otel doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--json]
+                                      check a real installation before deploying: folders,
+                                      layout, REST API (JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN),
+                                      exporters, storage; exit 1 when a check failed
   backbone-otel components            the receivers, processors, exporters and extensions
   backbone-otel demo                  a simulated Backbone, scanned, printed and served on
                                       http://127.0.0.1:9464/metrics until Ctrl-C
@@ -52,7 +58,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
+        // doctor's own options
+        json: { type: 'boolean' }, 'jira-home': { type: 'string' }, 'jira-url': { type: 'string' }, 'otlp-endpoint': { type: 'string' },
+      },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
@@ -83,6 +93,11 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
       case 'demo':
         return await runDemo();
+      case 'doctor':
+        return await doctorCommand({
+          config: values.config, json: values.json,
+          jiraHome: values['jira-home'], jiraUrl: values['jira-url'], otlpEndpoint: values['otlp-endpoint'],
+        });
       default:
         process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
         return EXIT_CONFIG;

@@ -8,7 +8,7 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { emitEvent, histogram, observableGauge, type Severity } from '../../telemetry/instruments.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
-import { ApiClient, type ApiRequest, type ApiResult, apiBaseUrl, SHUTDOWN } from './api-client.ts';
+import { ApiClient, type ApiClientOptions, type ApiRequest, type ApiResult, apiBaseUrl, SHUTDOWN } from './api-client.ts';
 import {
   type ConnectorStatus, type IntegrationItem, type Parsed, parseIntegrationList, parseStatusBlock, type Position, POSITIONS, type Route,
   ROUTES, type StatusBlock,
@@ -73,6 +73,23 @@ function isStarted(routeStatus: string): boolean {
   return routeStatus.toUpperCase().trim() === 'STARTED';
 }
 
+/** The API client's settings from the receiver's configuration (`doctor` makes its client the same way). */
+export function apiClientOptions(config: RestConfig): ApiClientOptions {
+  return {
+    baseUrl: apiBaseUrl(config.endpoint),
+    auth: config.auth.basic
+      ? { kind: 'basic', username: config.auth.basic.username, password: config.auth.basic.password }
+      : { kind: 'bearer', token: config.auth.bearer!.token },
+    headers: config.headers,
+    userAgent: `${AGENT_NAME}/${AGENT_VERSION}`,
+    timeoutMs: config.timeout,
+    maxResponseBytes: config.max_response_size,
+    maxConcurrent: config.max_concurrent_requests,
+    ca: config.tls.ca_file === '' ? undefined : readFileSync(config.tls.ca_file),
+    insecureSkipVerify: config.tls.insecure_skip_verify,
+  };
+}
+
 export class RestReceiver implements Lifecycle {
   private readonly config: RestConfig;
   private readonly host: ReceiverHost;
@@ -99,21 +116,9 @@ export class RestReceiver implements Lifecycle {
   }
 
   async start(): Promise<void> {
-    const auth = this.config.auth.basic
-      ? { kind: 'basic' as const, username: this.config.auth.basic.username, password: this.config.auth.basic.password }
-      : { kind: 'bearer' as const, token: this.config.auth.bearer!.token };
-    const baseUrl = apiBaseUrl(this.config.endpoint);
-    this.client = new ApiClient({
-      baseUrl,
-      auth,
-      headers: this.config.headers,
-      userAgent: `${AGENT_NAME}/${AGENT_VERSION}`,
-      timeoutMs: this.config.timeout,
-      maxResponseBytes: this.config.max_response_size,
-      maxConcurrent: this.config.max_concurrent_requests,
-      ca: this.config.tls.ca_file === '' ? undefined : readFileSync(this.config.tls.ca_file),
-      insecureSkipVerify: this.config.tls.insecure_skip_verify,
-    });
+    const options = apiClientOptions(this.config);
+    const baseUrl = options.baseUrl;
+    this.client = new ApiClient(options);
     const scope = this.config.project_keys.length > 0 ? ` for projects ${this.config.project_keys.join(', ')}` : '';
     this.log.info(`polling the Backbone REST API at ${baseUrl.href}${scope}`, { interval_ms: this.config.collection_interval });
     if (this.config.tls.insecure_skip_verify) this.log.warn('tls.insecure_skip_verify is on: Jira\'s certificate is not checked');

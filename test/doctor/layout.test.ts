@@ -1,0 +1,132 @@
+// The layout as discovered, on simulated trees: alias names (and the name each state folder
+// was recognised by), configured names, unknown folders with their paths, file counts and the
+// mapping lines to add, folder levels that are off, an empty root, files lying in project folders.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { mappingLines } from '../../src/doctor/checks/layout.ts';
+import type { MappedFolder } from '../../src/doctor/folder-map.ts';
+import { check, checksOf, type JsonReport, runDoctor, site, writeConfig, type Site } from './fixture.ts';
+
+async function doctorOn(s: Site, folders: string): Promise<{ report: JsonReport; text: string }> {
+  const file = writeConfig(s, `layout-${Math.random().toString(36).slice(2)}.yaml`, `receivers:
+  backbone_folders:
+    root: ${s.root}
+${folders}
+exporters: { debug: {} }
+service: { pipelines: { metrics: { receivers: [backbone_folders], exporters: [debug] } } }
+`);
+  const report = JSON.parse((await runDoctor({ config: file, json: true })).out) as JsonReport;
+  const text = (await runDoctor({ config: file })).out;
+  return { report, text };
+}
+
+test('alias names: every state with the folder and the name it was recognised by', async () => {
+  const s = site({ layout: 'aliases', integrations: 1, projectsPerIntegration: 2 });
+  const { report, text } = await doctorOn(s, '');
+  const states = check(report, 'layout.states');
+  assert.equal(states.message, "10 of 10 states recognised by their folder's name:");
+  assert.deepEqual(states.lines!.map((l) => l.split(/\s{2,}/).slice(0, 4).join(' | ')), [
+    'state | folder | matched | found in',
+    'receive | Incoming/ | "incoming" | 2/2 projects',
+    'processed | Incoming/Applied/ | "applied" | 2/2 projects',
+    'error | Incoming/Errors/ | "errors" | 2/2 projects',
+    'missing | Incoming/MISSING/ | "missing" | 2/2 projects',
+    'waiting | Incoming/pending/ | "pending" | 2/2 projects',
+    'offline | Incoming/Offline/ | "offline" | 2/2 projects',
+    'invalid | Incoming/invalid/ | "invalid" | 2/2 projects',
+    'outdated | Incoming/obsolete/ | "obsolete" | 2/2 projects',
+    'send | outbox/ | "outbox" | 2/2 projects',
+    'sendfailed | outbox/failed/ | "send/failed" | 2/2 projects',
+  ]);
+  // The message counts are the scanner's, per state over all projects.
+  const errors = s.tree.expected.filter((e) => e.state === 'error');
+  const messages = errors.reduce((sum, e) => sum + e.messages, 0);
+  const issues = errors.reduce((sum, e) => sum + e.issues, 0);
+  assert.match(text, new RegExp(`error +Incoming/Errors/ +"errors" +2/2 projects +${messages} messages?, ${issues} issues?\\n`));
+  assert.equal(check(report, 'layout.unknown').status, 'ok');
+});
+
+test('unknown folders: each with its path and file count, and the mapping lines; a configured name maps', async () => {
+  const s = site({ layout: 'aliases', integrations: 1, projectsPerIntegration: 1, unknownFolders: true });
+  writeFileSync(path.join(s.root, 'INT-10/AP-20/Incoming/tmp/upload.part'), 'x');
+  const { report, text } = await doctorOn(s, '');
+  const unknown = check(report, 'layout.unknown');
+  assert.equal(unknown.status, 'warn');
+  assert.equal(unknown.message, '2 folders match no state: their files count as state "unknown".');
+  assert.deepEqual(unknown.lines, [
+    'INT-10/AP-20/Incoming/tmp  2 files',
+    'INT-10/AP-20/archive       1 file',
+    'states:',
+    '  processed: [archive]               # guessed from the name: check',
+    '  # STATE: [receive/tmp]             # put its state for STATE, then uncomment',
+  ]);
+  assert.match(text, /^ {10}INT-10\/AP-20\/archive {7}1 file$/m);
+
+  // Mapped as suggested, in a configuration that already maps another name.
+  const mapped = await doctorOn(s, '    states: { processed: [old], receive: [receive/tmp] }\n');
+  const lines = check(mapped.report, 'layout.states').lines!.join('\n');
+  assert.match(lines, /^receive +Incoming\/tmp\/ +"receive\/tmp" +1\/1 projects$/m);
+  const stillUnknown = check(mapped.report, 'layout.unknown');
+  assert.deepEqual(stillUnknown.lines, [
+    'INT-10/AP-20/archive  1 file',
+    'states:',
+    '  receive: [receive/tmp]',
+    '  processed: [old, archive]          # guessed from the name: check',
+  ]);
+});
+
+test('the mapping lines guess a state from the name only where the name says it', () => {
+  const folder = (inProject: string, parentState: MappedFolder['parentState']): MappedFolder => ({
+    rel: `INT-1/AP-1/${inProject}`, integration: 'INT-1', project: 'AP-1', inProject, state: 'unknown', alias: undefined,
+    parentState, listed: true, files: 1, messages: 1, issueFolders: 0,
+  });
+  assert.deepEqual(mappingLines([
+    folder('receive/failed', 'receive'), folder('outbox/retry', 'send'), folder('Archive', undefined), folder('x/tmp', 'unknown'),
+    folder('other/Archive', 'unknown'), folder('in progress', undefined),
+  ], { error: ['errs'] }), [
+    'states:',
+    '  processed: [Archive]               # guessed from the name: check',
+    '  error: [errs, receive/failed]      # guessed from the name: check',
+    '  sendfailed: [send/retry]           # guessed from the name: check',
+    '  # STATE: [tmp]                     # put its state for STATE, then uncomment',
+    '  # STATE: ["in progress"]           # put its state for STATE, then uncomment',
+  ]);
+});
+
+test('folder levels that are off: no integration keys, no state folder in the projects; right with the depths set', async () => {
+  const s = site({ integrations: 1, projectsPerIntegration: 1 });
+  mkdirSync(path.join(s.root, 'nodes/INT-9/AP-1/stuff'), { recursive: true });
+  mkdirSync(path.join(s.root, 'nodes/INT-8/sync/AP-2/receive'), { recursive: true });
+  const { report } = await doctorOn(s, '');
+  const integrations = check(report, 'layout.integrations');
+  assert.equal(integrations.status, 'warn');
+  assert.match(integrations.message, /1 folder at the integration level does not look like an integration key \(such as INT-16\): nodes\./);
+  const bare = check(report, 'layout.projects');
+  assert.equal(bare.status, 'warn');
+  assert.equal(bare.message, 'no state folder recognised in 1 project folder: nodes/INT-9.');
+  assert.match(bare.fix!, /^Check the folder levels \(integration_depth 1, project_depth 1\)/);
+  // A state folder below unknown ones: the mapping is not the fix, the levels are.
+  assert.match(check(report, 'layout.unknown').fix!,
+    /nodes\/INT-8\/sync, nodes\/INT-8\/sync\/AP-2 hold state folders: if they are part of the path to the projects, set the folder levels instead/);
+
+  const deep = site({ integrations: 0, projectsPerIntegration: 1 });
+  mkdirSync(path.join(deep.root, 'node-1/INT-9/sync/AP-1/receive'), { recursive: true });
+  const right = await doctorOn(deep, '    integration_depth: 2\n    project_depth: 2\n');
+  assert.equal(check(right.report, 'layout.integrations').message, '1 integration, 1 project: INT-9 (AP-1).');
+  assert.equal(checksOf(right.report).find((c) => c.id === 'layout.projects'), undefined);
+});
+
+test('an empty root, and files lying in a project folder itself', async () => {
+  const empty = site({ integrations: 0 });
+  const none = check((await doctorOn(empty, '')).report, 'layout.integrations');
+  assert.equal(none.status, 'warn');
+  assert.equal(none.message, 'no integration folder under the root: the agent has nothing to count yet.');
+
+  const s = site({ integrations: 1, projectsPerIntegration: 1 });
+  writeFileSync(path.join(s.root, 'INT-10/AP-20/stray.bac'), 'x');
+  const loose = check((await doctorOn(s, '')).report, 'layout.unknown');
+  assert.equal(loose.status, 'warn');
+  assert.deepEqual(loose.lines, ['INT-10/AP-20/ itself holds 1 file (counted as unknown)']);
+});

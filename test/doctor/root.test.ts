@@ -1,0 +1,107 @@
+// The Backbone root: missing (with the folder probably meant), unreadable as a service
+// account would find it (root without the capabilities that bypass permissions), its file
+// system and counts, and that the agent would never write there.
+import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { treeSnapshot } from '../helpers/tree-snapshot.ts';
+import { check, checksOf, type JsonReport, runCli, runDoctor, site, writeConfig } from './fixture.ts';
+
+async function doctorJson(options: Parameters<typeof runDoctor>[0]): Promise<JsonReport> {
+  return JSON.parse((await runDoctor({ ...options, json: true })).out) as JsonReport;
+}
+
+test('a missing root: FAIL with the folder probably meant and the --jira-home that gives it', async () => {
+  const s = site({ integrations: 1, projectsPerIntegration: 1 });
+  // The Backbone folder itself given as JIRA_HOME.
+  const report = await doctorJson({ jiraHome: s.root });
+  const missing = check(report, 'root.exists');
+  assert.equal(missing.status, 'fail');
+  assert.equal(missing.message,
+    `${path.join(s.root, 'data/backbone-issue-sync')}: it does not exist. ${s.root} exists: is that the folder meant? Then give --jira-home ${s.home}.`);
+  assert.match(missing.fix!, /^Give --jira-home the JIRA_HOME of this Jira node \(on Jira Data Center, JIRA_HOME is the shared home/);
+  assert.deepEqual(checksOf(report).filter((c) => c.id.startsWith('layout.')), [], 'no layout without a root');
+  assert.equal(report.exitCode, 1);
+
+  // JIRA_HOME given as root in a configuration: it exists, but its folders are no integrations.
+  const file = writeConfig(s, 'home-as-root.yaml', `receivers:
+  backbone_folders: { root: ${s.home} }
+exporters: { debug: {} }
+service: { pipelines: { metrics: { receivers: [backbone_folders], exporters: [debug] } } }
+`);
+  const home = await doctorJson({ config: file });
+  const integrations = check(home, 'layout.integrations');
+  assert.equal(integrations.status, 'warn');
+  assert.match(integrations.message, /1 folder at the integration level does not look like an integration key \(such as INT-16\): data\./);
+  assert.match(integrations.fix!, /root may point a level too high \(JIRA_HOME instead of JIRA_HOME\/data\/backbone-issue-sync\?\)/);
+});
+
+test('unreadable folders, as the agent\'s user would find them: FAIL naming each, with the fix; the exit code is 1', async () => {
+  const s = site({ integrations: 2, projectsPerIntegration: 1 });
+  const locked = path.join(s.root, 'INT-10', 'AP-20', 'receive', 'error');
+  chmodSync(locked, 0o000);
+  try {
+    const run = await runCli(['doctor', '--jira-home', s.home], {}, { dropDac: true });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const flat = run.stdout.replace(/\s+/g, ' ');
+    assert.match(flat, /FAIL exists, but \S+ \(uid \d+\) cannot read 1 folder below it: its messages would go uncounted\. INT-10\/AP-20\/receive\/error \(EACCES\)\./);
+    assert.match(flat, /fix: Make them readable: give \S+ read access to the whole tree, also to folders Backbone creates later: setfacl -R -m u:\S+:rX /);
+    assert.doesNotMatch(run.stdout, /the doctor runs as root/, 'without the capabilities, no warning about them');
+  } finally {
+    chmodSync(locked, 0o755);
+  }
+
+  chmodSync(s.root, 0o000);
+  try {
+    const run = await runCli(['doctor', '--jira-home', s.home, '--json'], {}, { dropDac: true });
+    assert.equal(run.code, 1);
+    const unreadable = check(JSON.parse(run.stdout) as JsonReport, 'root.readable');
+    assert.equal(unreadable.status, 'fail');
+    assert.match(unreadable.message, /cannot read .*backbone-issue-sync \(EACCES\)\.$/);
+  } finally {
+    chmodSync(s.root, 0o755);
+  }
+});
+
+test('running as root with every capability is a warning: it says nothing about the agent\'s user', { skip: process.getuid?.() !== 0 }, async () => {
+  const s = site({ integrations: 1, projectsPerIntegration: 1 });
+  const warned = check(await doctorJson({ jiraHome: s.home }), 'root.user');
+  assert.equal(warned.status, 'warn');
+  assert.match(warned.fix!, /Run the doctor as the agent's user/);
+});
+
+test('file system, watch method, counts: what the agent will see', async () => {
+  const s = site({ integrations: 2, projectsPerIntegration: 2 });
+  const file = writeConfig(s, 'events.yaml', `receivers:
+  backbone_folders: { root: ${s.root} }
+  backbone_events: { root: ${s.root}, watch_method: poll, storage: ${path.join(s.work, 'state')} }
+exporters: { debug: {} }
+service: { pipelines: { metrics: { receivers: [backbone_folders, backbone_events], exporters: [debug] } } }
+`);
+  const report = await doctorJson({ config: file });
+  const fs = check(report, 'root.filesystem');
+  assert.equal(fs.status, 'ok');
+  assert.match(fs.message, /^\S+ file system \((local|network: [^)]*)\): watch_method auto picks (native \(file-system events\)|poll \(listings\)); backbone_events sets poll\.$/);
+  const expectedMessages = s.tree.expected.reduce((sum, e) => sum + e.messages, 0);
+  const expectedOthers = s.tree.expected.reduce((sum, e) => sum + e.otherFiles, 0);
+  assert.match(check(report, 'root.files').message, new RegExp(`^${expectedMessages} message files and ${expectedOthers} other files in 4 projects, scanned in \\d+`));
+  assert.equal(check(report, 'root.read_only').status, 'ok');
+});
+
+test('a storage folder under the Backbone root: FAIL, and nothing is written there', async () => {
+  const s = site({ integrations: 1, projectsPerIntegration: 1 });
+  const file = writeConfig(s, 'queue-in-root.yaml', `receivers:
+  backbone_folders: { root: ${s.root} }
+exporters:
+  otlphttp: { endpoint: "http://127.0.0.1:1", storage: ${path.join(s.root, 'queue')}, timeout: 2s }
+service: { pipelines: { metrics: { receivers: [backbone_folders], exporters: [otlphttp] } } }
+`);
+  const before = treeSnapshot(s.root);
+  const report = await doctorJson({ config: file });
+  const readOnly = check(report, 'root.read_only');
+  assert.equal(readOnly.status, 'fail');
+  assert.match(readOnly.message, /the storage of otlphttp \(.*queue\) lies under the Backbone root: the agent would write there\./);
+  assert.equal(check(report, `storage.${path.join(s.root, 'queue')}`).status, 'fail');
+  assert.deepEqual(treeSnapshot(s.root), before);
+});
