@@ -40,6 +40,27 @@ export interface ReceiverHost {
   meter: Meter;
   logger: Logger;
   signals: ReadonlySet<Signal>;
+  /** Set when the receiver runs on the leader only (service.leader_election); see ReceiverLeadership. */
+  leadership?: ReceiverLeadership;
+}
+
+/**
+ * What a receiver that runs on the leader only (service.leader_election) gets: one instance is
+ * made per term of leadership, and its meter and logger let nothing through once the term
+ * ends. State that must pass to the next leader (a checkpoint) goes to `stateDir`, named by
+ * `epoch`, and is written only while `holding()`.
+ */
+export interface ReceiverLeadership {
+  /** A folder on the file system all agents share (the lease directory). */
+  stateDir: string;
+  /** The fencing token of this term: higher for every later term, on any agent. */
+  epoch: number;
+  /** The epoch of the term this one took over from; undefined on a new lease. */
+  previousEpoch: number | undefined;
+  /** True while this term still holds the lease: check it right before writing shared state. */
+  holding(): boolean;
+  /** Hands what the receiver reported so far to its exporters and waits until it is sent (or known not to be sendable now). */
+  flush(): Promise<void>;
 }
 
 export interface ReceiverFactory<Config = unknown> extends FactoryBase<Config> {
@@ -78,6 +99,8 @@ export interface ComponentStatusReporter {
   recoverableError(message: string): void;
   /** Failing in a way a retry does not mend (a 401, say); cleared by the next success. */
   permanentError(message: string): void;
+  /** Not running on this agent because another agent is the leader (service.leader_election): healthy. */
+  standby(): void;
 }
 
 /** What an exporter instance gets besides its configuration. */
@@ -136,7 +159,8 @@ export interface ProcessorFactory<Config = unknown> extends FactoryBase<Config> 
   createProcessor(settings: ProcessorSettings<Config>): PipelineProcessor;
 }
 
-export type ComponentState = 'starting' | 'ok' | 'recoverable_error' | 'permanent_error' | 'stopping' | 'stopped';
+/** `standby`: a receiver that runs on the leader only, on an agent that is not the leader (healthy). */
+export type ComponentState = 'starting' | 'ok' | 'standby' | 'recoverable_error' | 'permanent_error' | 'stopping' | 'stopped';
 
 export interface ComponentStatus {
   kind: ComponentKind;

@@ -6,6 +6,7 @@ import { newrelicExporterFactory } from '../exporters/newrelic/factory.ts';
 import { otlpHttpExporterFactory } from '../exporters/otlphttp/factory.ts';
 import { prometheusExporterFactory } from '../exporters/prometheus/factory.ts';
 import { healthCheckExtensionFactory } from '../extensions/health_check/factory.ts';
+import { leaderElectionExtensionFactory } from '../extensions/leader_election/factory.ts';
 import { batchProcessorFactory } from '../processors/batch/factory.ts';
 import { filterProcessorFactory } from '../processors/filter/factory.ts';
 import { memoryLimiterProcessorFactory } from '../processors/memory_limiter/factory.ts';
@@ -42,5 +43,5 @@ export const registry: Registry = {
     newrelicExporterFactory as ExporterFactory,
     grafanaCloudExporterFactory as ExporterFactory,
   ]),
-  extensions: byType<ExtensionFactory>([healthCheckExtensionFactory as ExtensionFactory]),
+  extensions: byType<ExtensionFactory>([healthCheckExtensionFactory as ExtensionFactory, leaderElectionExtensionFactory as ExtensionFactory]),
 };

@@ -29,6 +29,12 @@ export const serviceSchema = z.strictObject({
   resource: z.record(z.string(), z.string()).default({}),
   /** How long SIGTERM may take to flush what is pending. */
   shutdown_timeout: positiveDuration(10_000),
+  /**
+   * With a leader_election extension: the receivers that run on the leader only (one agent of
+   * the cluster at a time). Default: every backbone_folders, backbone_events and backbone_rest
+   * receiver. The others run on every agent.
+   */
+  leader_election: idList.optional(),
 }).superRefine((service, ctx) => {
   service.telemetry.metrics.pipelines.forEach((id, index) => {
     const path = ['telemetry', 'metrics', 'pipelines', index];
@@ -43,6 +49,23 @@ export const topLevelSchema = z.strictObject({
   exporters: componentSection,
   extensions: componentSection,
   service: serviceSchema,
+}).superRefine((top, ctx) => {
+  // service.leader_election needs one leader_election extension, and names defined receivers.
+  const electors = top.service.extensions.flatMap((id, index) => (id.split('/')[0] === 'leader_election' ? [index] : []));
+  for (const index of electors.slice(1)) {
+    ctx.addIssue({ code: 'custom', path: ['service', 'extensions', index], message: 'only one leader_election extension can run in an agent' });
+  }
+  const elected = top.service.leader_election;
+  if (elected === undefined) return;
+  if (electors.length === 0) {
+    ctx.addIssue({
+      code: 'custom', path: ['service', 'leader_election'],
+      message: 'names receivers that run on the leader only, but no leader_election extension runs: define one under extensions and list it in service.extensions',
+    });
+  }
+  elected.forEach((id, index) => {
+    if (!(id in top.receivers)) ctx.addIssue({ code: 'custom', path: ['service', 'leader_election', index], message: `receiver "${id}" is not defined under receivers` });
+  });
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;

@@ -43,6 +43,7 @@ export class StatusBoard implements StatusView {
       ok: () => report('ok'),
       recoverableError: (message) => report('recoverable_error', message),
       permanentError: (message) => report('permanent_error', message),
+      standby: () => report('standby'),
     };
   }
 

@@ -17,6 +17,7 @@ import { gatedMeter } from '../processors/meter-wrappers.ts';
 import { AGENT_VERSION } from '../version.ts';
 import { StatusBoard } from './component-status.ts';
 import { fanOutLogger, fanOutMeter } from './fan-out.ts';
+import { Leadership } from './leadership.ts';
 import { buildResource } from './resource.ts';
 import { SelfTelemetry } from './self-telemetry.ts';
 
@@ -35,6 +36,8 @@ export class Service {
   private readonly exporterStarts: (() => Promise<void>)[] = [];
   private readonly receivers: { id: string; component: Lifecycle }[] = [];
   private readonly extensions: { id: string; component: Lifecycle }[] = [];
+  /** With a leader_election extension: starts and stops the receivers that run on the leader only. */
+  private readonly leadership: Leadership | undefined;
   private started = false;
   /** Aborts shortly before service.shutdown_timeout runs out: exporters stop sending then. */
   private readonly stopSending = new AbortController();
@@ -46,6 +49,7 @@ export class Service {
     this.log = log;
     this.selfTelemetry = new SelfTelemetry(config.service.telemetry.metrics.level);
     routeSdkDiagnostics(log);
+    this.leadership = Leadership.fromConfig(config, log);
     this.build();
   }
 
@@ -94,12 +98,16 @@ export class Service {
       const meters: Meter[] = inPipelines.flatMap((p) => (p.meterProvider ? [this.receiverMeter(p, id, scope)] : []));
       const loggers: Logger[] = inPipelines.flatMap((p) => (p.loggerProvider ? [this.receiverLogger(p, id, scope)] : []));
       const signals = new Set<Signal>(inPipelines.map((p) => p.signal));
-      this.status.register('receiver', id);
-      const component = entry.factory.createReceiver(
-        { id, config: entry.config, log: this.log.child({ component: id }) },
-        { meter: fanOutMeter(meters), logger: fanOutLogger(loggers), signals },
-      );
-      this.receivers.push({ id, component });
+      const status = this.status.register('receiver', id);
+      const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
+      const host = { meter: fanOutMeter(meters), logger: fanOutLogger(loggers), signals };
+      if (this.leadership?.elects(id)) {
+        // Runs on the leader only: the leadership controller makes and starts an instance per term.
+        const flush = async () => { await Promise.all(inPipelines.map((p) => p.loggerProvider?.forceFlush())); };
+        this.leadership.add({ id, config: entry.config, host, status, flush, create: (termHost) => entry.factory.createReceiver(settings, termHost) });
+        continue;
+      }
+      this.receivers.push({ id, component: entry.factory.createReceiver(settings, host) });
     }
 
     for (const id of this.config.service.extensions) {
@@ -108,6 +116,14 @@ export class Service {
       this.extensions.push({
         id, component: entry.factory.createExtension({ id, config: entry.config, log: this.log.child({ component: id }), status: this.status }),
       });
+    }
+    if (this.leadership) {
+      // backbone.agent.leader and its change records go where the leader-only receivers' data goes.
+      const carrying = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.some((id) => this.leadership!.elects(id)));
+      const scope = 'backbone-otel-agent/extension/leader_election';
+      this.leadership.bind(this.extensions,
+        carrying.flatMap((p) => (p.meterProvider ? [this.pipelineMeter(p, scope)] : [])),
+        carrying.flatMap((p) => (p.loggerProvider ? [p.loggerProvider.getLogger(scope, AGENT_VERSION)] : [])));
     }
     this.selfTelemetry.start(resource);
   }
@@ -188,9 +204,11 @@ export class Service {
           throw new Error(`${id}: ${(error as Error).message}`);
         }
       }
+      await this.leadership?.start();
       this.started = true;
       this.status.setAgent('running');
-      this.log.info(`agent started: ${this.receivers.length} receiver(s), ${this.pipelines.length} pipeline(s)`);
+      const leaderOnly = this.leadership ? ` (and ${this.leadership.size} on the leader only)` : '';
+      this.log.info(`agent started: ${this.receivers.length} receiver(s)${leaderOnly}, ${this.pipelines.length} pipeline(s)`);
     } catch (error) {
       await this.shutdown();
       throw error;
@@ -207,7 +225,7 @@ export class Service {
     this.status.setAgent('stopping');
     const stopSendingTimer = setTimeout(() => this.stopSending.abort(), Math.max(timeout - Math.min(1000, timeout / 10), timeout / 2));
     const work = (async () => {
-      await Promise.allSettled(this.receivers.map(({ component }) => component.shutdown()));
+      await Promise.allSettled([...this.receivers.map(({ component }) => component.shutdown()), this.leadership?.stop()]);
       await Promise.allSettled(this.pipelines.map((p) => p.meterProvider?.forceFlush()));
       await Promise.allSettled(this.pipelines.map((p) => p.loggerProvider?.forceFlush()));
       await Promise.allSettled(this.pipelines.flatMap((p) => [p.meterProvider?.shutdown(), p.loggerProvider?.shutdown()]));
@@ -237,7 +255,7 @@ export class Service {
   }
 
   receiver(id: string): Lifecycle | undefined {
-    return this.receivers.find((r) => r.id === id)?.component;
+    return this.receivers.find((r) => r.id === id)?.component ?? this.leadership?.receiver(id);
   }
 }
 

@@ -10,7 +10,9 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, histogram, observableGauge } from '../../telemetry/instruments.ts';
 import { createStateMatcher, type State } from '../backbone_folders/states.ts';
-import { checkpointPath, CHECKPOINT_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import {
+  checkpointPath, CHECKPOINT_VERSION, loadCheckpoint, loadTermCheckpoint, removeOlderTermCheckpoints, saveCheckpoint, termCheckpointPath,
+} from './checkpoint.ts';
 import { type EventsConfig, isInside } from './config.ts';
 import { chooseMode, detectFsType, type FsType, type WatchMode } from './fs-type.ts';
 import { NativeWatch } from './native-watch.ts';
@@ -34,6 +36,13 @@ const BURST_EVENTS = 1000;
 const BURST_QUIET_MS = 250;
 /** At most one checkpoint write per this many ms while messages move (plus one at shutdown). */
 const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * On the leader (leader election), right after the work that reported something: the next
+ * leader continues from the last checkpoint, so the shorter the time between reporting a move
+ * and writing it down, the fewer moves a leader that dies reports twice (once itself, once by
+ * its successor).
+ */
+const LEADER_CHECKPOINT_DELAY_MS = 0;
 
 export class EventsReceiver implements Lifecycle {
   private readonly config: EventsConfig;
@@ -65,6 +74,8 @@ export class EventsReceiver implements Lifecycle {
   private burstTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointWrite: Promise<void> | undefined;
+  /** Leader election: the checkpoints of earlier terms are removed once this term wrote its own. */
+  private olderTermsRemoved = false;
   private activeProblems = new Set<string>();
   private stopped = false;
   /** No project was found yet since a fresh start: the next listing is the starting point. */
@@ -111,7 +122,14 @@ export class EventsReceiver implements Lifecycle {
   }
 
   async start(): Promise<void> {
-    if (this.config.storage !== undefined) {
+    const leadership = this.host.leadership;
+    if (leadership !== undefined) {
+      // Leader election: the checkpoint lives in the lease folder, one file per term.
+      this.checkpointFile = termCheckpointPath(leadership.stateDir, this.id, leadership.epoch);
+      if (this.config.storage !== undefined) {
+        this.log.info(`leader election is on: the checkpoint is kept in the lease folder ${leadership.stateDir}, not in storage (${this.config.storage})`);
+      }
+    } else if (this.config.storage !== undefined) {
       const storage = await this.realPath(path.resolve(this.config.storage));
       const root = await this.realPath(this.root);
       if (isInside(storage, root)) {
@@ -129,14 +147,19 @@ export class EventsReceiver implements Lifecycle {
     if (this.checkpointFile === undefined) {
       this.log.warn('no storage configured: moves made while the agent is stopped will not be reported after a restart');
     } else {
-      const loaded = await loadCheckpoint(this.fs, this.checkpointFile, this.layoutFingerprint());
+      const loaded = leadership === undefined
+        ? await loadCheckpoint(this.fs, this.checkpointFile, this.layoutFingerprint())
+        : await loadTermCheckpoint(this.fs, leadership.stateDir, this.id, leadership.epoch, leadership.previousEpoch, this.layoutFingerprint());
       if (loaded.kind === 'loaded') {
         const restored = this.reconciler.restore(loaded.checkpoint.entries, loaded.checkpoint.savedAtMs);
         initial = 'restart';
-        this.log.info(`checkpoint read: ${restored} message(s) known; moves made since ${new Date(loaded.checkpoint.savedAtMs).toISOString()} are reported with backbone.detected_by=restart`);
+        const whose = 'epoch' in loaded && loaded.epoch !== undefined ? ` (left by the leader of epoch ${loaded.epoch})` : '';
+        this.log.info(`checkpoint read${whose}: ${restored} message(s) known; moves made since ${new Date(loaded.checkpoint.savedAtMs).toISOString()} are reported with backbone.detected_by=restart`);
       } else {
         this.log.warn(`${loaded.reason}: fresh start; messages there now are the starting point, and moves made while the agent was stopped are not known`);
       }
+      // The next leader finds this term's checkpoint by its epoch: written at once.
+      if (leadership !== undefined) this.reconciler.changed = true;
     }
 
     // The first listing runs before start() returns: a baseline, or the moves made while stopped.
@@ -353,7 +376,7 @@ export class EventsReceiver implements Lifecycle {
       this.checkpointTimer = setTimeout(() => {
         this.checkpointTimer = undefined;
         this.checkpointWrite = this.writeCheckpoint().finally(() => { this.checkpointWrite = undefined; });
-      }, CHECKPOINT_EVERY_MS);
+      }, this.host.leadership === undefined ? CHECKPOINT_EVERY_MS : LEADER_CHECKPOINT_DELAY_MS);
       this.checkpointTimer.unref();
     }
   }
@@ -363,11 +386,28 @@ export class EventsReceiver implements Lifecycle {
     await this.checkpointWrite;
     const entries = this.reconciler.snapshot();
     this.reconciler.changed = false;
+    const leadership = this.host.leadership;
+    if (leadership !== undefined) {
+      // What the snapshot covers is sent before the checkpoint says it was reported: a leader
+      // that dies in between has it reported again by the next one, rather than lost.
+      await leadership.flush().catch(() => {});
+      // The fencing check: once the term has ended, the next leader continues from this
+      // term's last checkpoint; what this one reported since is reported again by it.
+      if (!leadership.holding()) {
+        this.log.debug('the term has ended: checkpoint not written');
+        return;
+      }
+    }
     try {
       await saveCheckpoint(this.fs, this.checkpointFile, {
         version: CHECKPOINT_VERSION, layout: this.layoutFingerprint(), savedAtMs: Date.now(), entries,
       });
       this.log.resolved('checkpoint', `checkpoint ${this.checkpointFile} written again`);
+      if (leadership !== undefined && !this.olderTermsRemoved && leadership.holding()) {
+        this.olderTermsRemoved = true;
+        await removeOlderTermCheckpoints(this.fs, leadership.stateDir, this.id, leadership.epoch)
+          .catch((error: unknown) => this.log.debug(`cannot remove the checkpoints of earlier terms: ${describe(error)}`));
+      }
     } catch (error) {
       this.reconciler.changed = true;
       this.log.problem('checkpoint', 'error', `cannot write the checkpoint ${this.checkpointFile}: ${describe(error)}; after a restart, moves may be reported again or missed`);

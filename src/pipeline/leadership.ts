@@ -1,0 +1,259 @@
+// The leadership controller: with a leader_election extension, the receivers named in
+// service.leader_election (by default the Backbone receivers) run on the leader only. The
+// service hands them over here instead of starting them; when this agent's term begins, a new
+// instance of each is made and started, writing through a meter and a logger that let nothing
+// through once the term has ended (the fencing check before reporting: a paused leader that
+// wakes up reports nothing); when the term ends, they are stopped at once. The state one term
+// leaves to the next (the watcher's checkpoint) lives in the lease folder, named by epoch.
+//
+// Every agent keeps its other receivers, its health and its own telemetry, and says whether it
+// leads: the backbone.agent.leader gauge and a backbone.agent.leader_changed record, through
+// the pipelines that carry the leader-only receivers.
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger, LogRecord, Meter } from '@opentelemetry/api';
+import type { ComponentStatusReporter, Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
+import type { AgentConfig } from '../config/load-config.ts';
+import type { AgentLog } from '../diagnostics/agent-log.ts';
+import type { LeadershipChange, Term } from '../extensions/leader_election/elector.ts';
+import { type LeaderElection, leaderElectionOf } from '../extensions/leader_election/factory.ts';
+import * as telemetry from '../extensions/leader_election/telemetry.ts';
+import { gatedMeter } from '../processors/meter-wrappers.ts';
+import { isInside } from '../receivers/backbone_events/config.ts';
+import { emitEvent, observableGauge } from '../telemetry/instruments.ts';
+
+/** Receiver types that run on the leader only unless service.leader_election says otherwise. */
+export const LEADER_ONLY_TYPES: ReadonlySet<string> = new Set(['backbone_folders', 'backbone_events', 'backbone_rest']);
+
+/** A receiver that runs on the leader only, as the service hands it over. */
+export interface LeaderOnlyReceiver {
+  id: string;
+  /** Its configuration (its `root` is checked against lease_dir). */
+  config: unknown;
+  /** Where it writes, before gating. */
+  host: ReceiverHost;
+  /** Makes one instance (one per term). */
+  create(host: ReceiverHost): Lifecycle;
+  /** Flushes the logs pipelines it is in. */
+  flush(): Promise<void>;
+  status: ComponentStatusReporter;
+}
+
+interface Run {
+  term: Term;
+  instances: Map<string, Lifecycle>;
+  stopped: boolean;
+}
+
+export class Leadership {
+  private readonly log: AgentLog;
+  private readonly ids: ReadonlySet<string>;
+  private readonly receivers: LeaderOnlyReceiver[] = [];
+  private election: LeaderElection | undefined;
+  private loggers: Logger[] = [];
+  private run: Run | undefined;
+  /** Starts of terms, one after the other. */
+  private transitions: Promise<void> = Promise.resolve();
+  private shutdowns: Promise<unknown> = Promise.resolve();
+  private starting = false;
+  private startFailure: Error | undefined;
+  private stopping = false;
+
+  /** The controller for a configuration with a leader_election extension; undefined without one. */
+  static fromConfig(config: AgentConfig, log: AgentLog): Leadership | undefined {
+    const extension = config.service.extensions.find((id) => config.extensions.get(id)?.factory.type === 'leader_election');
+    if (extension === undefined) return undefined;
+    const ids = config.service.leader_election
+      ?? [...config.receivers].filter(([, entry]) => LEADER_ONLY_TYPES.has(entry.id.type)).map(([id]) => id);
+    return new Leadership(new Set(ids), log.child({ component: extension }));
+  }
+
+  private constructor(ids: ReadonlySet<string>, log: AgentLog) {
+    this.ids = ids;
+    this.log = log;
+  }
+
+  /** True when receiver `id` runs on the leader only. */
+  elects(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(receiver: LeaderOnlyReceiver): void {
+    this.receivers.push(receiver);
+  }
+
+  /** Receivers that run on the leader only. */
+  get size(): number {
+    return this.receivers.length;
+  }
+
+  /** Finds the extension among the running ones, and where to say whether this agent leads. */
+  bind(extensions: readonly { component: Lifecycle }[], meters: readonly Meter[], loggers: readonly Logger[]): void {
+    this.election = extensions.map(({ component }) => leaderElectionOf(component)).find((e) => e !== undefined);
+    if (this.election === undefined) throw new Error('leader election: the leader_election extension is not running');
+    const elector = this.election.elector;
+    for (const meter of meters) {
+      observableGauge(meter, telemetry.agentLeader).addCallback((observer) => observer.observe(elector.leader ? 1 : 0));
+    }
+    this.loggers = [...loggers];
+  }
+
+  /** Begins campaigning; returns once this agent is a standby, or the leader with its receivers started. */
+  async start(): Promise<void> {
+    const election = this.election!;
+    await this.checkLeaseDir(election.stateDir);
+    if (this.receivers.length === 0) this.log.warn('leader election is on, but no receiver runs on the leader only (service.leader_election)');
+    for (const receiver of this.receivers) receiver.status.standby();
+    election.elector.onChange((change) => this.changed(change));
+    this.starting = true;
+    try {
+      await election.elector.start();
+      await this.transitions;
+    } finally {
+      this.starting = false;
+    }
+    if (this.startFailure) throw this.startFailure;
+  }
+
+  /** Stops the receivers (their last checkpoint is written while the lease still holds), then hands the lease over. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const run = this.run;
+    this.run = undefined;
+    if (run) this.stopRun(run);
+    await this.transitions;
+    await this.shutdowns;
+    await this.election?.elector.stop();
+  }
+
+  /** The running instance of a leader-only receiver (on the leader). */
+  receiver(id: string): Lifecycle | undefined {
+    return this.run?.instances.get(id);
+  }
+
+  private changed(change: LeadershipChange): void {
+    const { term } = change;
+    const names = this.receivers.map((r) => r.id).join(', ') || 'none';
+    if (change.leader) {
+      const run: Run = { term, instances: new Map(), stopped: false };
+      this.run = run;
+      const from = term.previousHolder === undefined ? 'a new lease' : `took over from ${term.previousHolder} (epoch ${term.previousEpoch})`;
+      const body = `This agent is the leader now (epoch ${term.epoch}, ${from}): it starts the receivers that run on the leader only (${names}).`;
+      this.say('INFO', body, true, term);
+      this.transitions = this.transitions.then(() => this.startRun(run));
+      return;
+    }
+    const run = this.run;
+    if (run?.term === term) {
+      this.run = undefined;
+      this.stopRun(run);
+    }
+    const body = change.handedOver
+      ? `This agent handed the lease over (epoch ${term.epoch}): ${change.reason}; its receivers that run on the leader only (${names}) stop.`
+      : `This agent is no longer the leader (epoch ${term.epoch}): ${change.reason}; its receivers that run on the leader only (${names}) stop now.`;
+    this.say(change.handedOver ? 'INFO' : 'WARN', body, false, term);
+    if (!this.stopping) for (const receiver of this.receivers) receiver.status.standby();
+  }
+
+  private say(severity: 'INFO' | 'WARN', body: string, leader: boolean, term: Term): void {
+    const fields = { leader, epoch: term.epoch, holder: this.election!.elector.identity };
+    if (severity === 'WARN') this.log.warn(body, fields);
+    else this.log.info(body, fields);
+    for (const logger of this.loggers) {
+      emitEvent(logger, telemetry.leaderChanged, {
+        severity, body,
+        attributes: { [telemetry.LEADER_ATTR]: leader, [telemetry.EPOCH_ATTR]: term.epoch, [telemetry.HOLDER_ATTR]: this.election!.elector.identity },
+      });
+    }
+  }
+
+  private async startRun(run: Run): Promise<void> {
+    const election = this.election!;
+    for (const receiver of this.receivers) {
+      if (run.stopped) return;
+      try {
+        const instance = receiver.create(this.termHost(receiver, run.term, election));
+        run.instances.set(receiver.id, instance);
+        await instance.start();
+        if (!run.stopped) receiver.status.ok();
+      } catch (error) {
+        const message = `${receiver.id}: ${(error as Error).message}`;
+        if (run.stopped) {
+          this.log.debug(`${message} (while the term was ending)`);
+          return;
+        }
+        receiver.status.permanentError(message);
+        if (this.starting) {
+          this.startFailure = new Error(message);
+          return;
+        }
+        const holdOff = election.elector.leaseDurationMs;
+        this.log.error(`${message}; giving the lease up so that another agent can take over, and trying again in ${holdOff} ms at the earliest`);
+        await election.elector.resign(`${receiver.id} could not start`, holdOff);
+        return;
+      }
+    }
+  }
+
+  /** Stops a term's receivers at once (without waiting for each other or for a start in progress). */
+  private stopRun(run: Run): void {
+    run.stopped = true;
+    const stopping = [...run.instances.values()].map((instance) => instance.shutdown());
+    this.shutdowns = Promise.allSettled([this.shutdowns, ...stopping]);
+  }
+
+  /** What one instance writes through: nothing passes once its term has ended. */
+  private termHost(receiver: LeaderOnlyReceiver, term: Term, election: LeaderElection): ReceiverHost {
+    const elector = election.elector;
+    const holding = () => elector.holds(term.serial);
+    const leadership: ReceiverLeadership = {
+      stateDir: election.stateDir, epoch: term.epoch, previousEpoch: term.previousEpoch, holding, flush: receiver.flush,
+    };
+    let refused = 0;
+    const fenced = () => {
+      if (++refused === 1) this.log.info(`${receiver.id}: the term (epoch ${term.epoch}) has ended; what it still finds is not reported (the next leader reports it)`);
+    };
+    return {
+      ...receiver.host,
+      meter: gatedMeter(receiver.host.meter, holding, fenced),
+      logger: gatedLogger(receiver.host.logger, holding, fenced),
+      leadership,
+    };
+  }
+
+  /** lease_dir (where the checkpoint goes) must not be under a Backbone root: the agent never writes there. */
+  private async checkLeaseDir(leaseDir: string): Promise<void> {
+    const real = async (target: string): Promise<string> => {
+      let existing = path.resolve(target);
+      const rest: string[] = [];
+      for (;;) {
+        try {
+          return path.join(await realpath(existing), ...rest);
+        } catch {
+          const parent = path.dirname(existing);
+          if (parent === existing) return path.resolve(target);
+          rest.unshift(path.basename(existing));
+          existing = parent;
+        }
+      }
+    };
+    const dir = await real(leaseDir);
+    for (const receiver of this.receivers) {
+      const root = (receiver.config as { root?: unknown } | null)?.root;
+      if (typeof root !== 'string') continue;
+      if (isInside(dir, await real(root))) {
+        throw new Error(`lease_dir ${leaseDir} is under the Backbone root of ${receiver.id} (${root}): the agent never writes there; choose a folder beside it in the shared home`);
+      }
+    }
+  }
+}
+
+function gatedLogger(logger: Logger, open: () => boolean, refused: () => void): Logger {
+  return {
+    emit: (record: LogRecord) => {
+      if (open()) logger.emit(record);
+      else refused();
+    },
+    enabled: (options) => open() && logger.enabled(options),
+  };
+}
