@@ -14,7 +14,7 @@ import type { Signal } from '../component/component-id.ts';
 import type { AgentConfig, ComponentEntry, PipelineConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import { gatedMeter } from '../processors/meter-wrappers.ts';
-import { AGENT_VERSION } from '../version.ts';
+import { AGENT_NAME, AGENT_VERSION } from '../version.ts';
 import { StatusBoard } from './component-status.ts';
 import { fanOutLogger, fanOutMeter } from './fan-out.ts';
 import { Leadership } from './leadership.ts';
@@ -94,7 +94,7 @@ export class Service {
     for (const [id, entry] of this.config.receivers) {
       const inPipelines = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.includes(id));
       if (inPipelines.length === 0) continue;
-      const scope = `${'backbone-otel-agent'}/receiver/${entry.id.type}`;
+      const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
       const meters: Meter[] = inPipelines.flatMap((p) => (p.meterProvider ? [this.receiverMeter(p, id, scope)] : []));
       const loggers: Logger[] = inPipelines.flatMap((p) => (p.loggerProvider ? [this.receiverLogger(p, id, scope)] : []));
       const signals = new Set<Signal>(inPipelines.map((p) => p.signal));
