@@ -120,7 +120,7 @@ export class Service {
     if (this.leadership) {
       // backbone.agent.leader and its change records go where the leader-only receivers' data goes.
       const carrying = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.some((id) => this.leadership!.elects(id)));
-      const scope = 'backbone-otel-agent/extension/leader_election';
+      const scope = `${AGENT_NAME}/extension/leader_election`;
       this.leadership.bind(this.extensions,
         carrying.flatMap((p) => (p.meterProvider ? [this.pipelineMeter(p, scope)] : [])),
         carrying.flatMap((p) => (p.loggerProvider ? [p.loggerProvider.getLogger(scope, AGENT_VERSION)] : [])));
