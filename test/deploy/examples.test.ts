@@ -2,7 +2,8 @@
 // `backbone-otel validate` (the real CLI) with the variables it references set, and fail with
 // a message naming the variable when one it needs is not set; each says in its header which
 // variables it reads; no secret is written into one; and the container image's default
-// configuration validates too.
+// configuration validates too. The Data Center example elects a leader on a lease folder in
+// the shared home, outside the Backbone folder.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,4 +117,32 @@ test('every example keeps the health check where the container image\'s HEALTHCH
 test('the container image\'s default configuration validates with no variable set', () => {
   const result = validateWithCli(path.join(REPO, 'deploy', 'docker', 'config.yaml'), {});
   assert.equal(result.status, 0, result.output);
+});
+
+test('data-center.yaml: leader election on a lease folder in the shared home, beside the Backbone folder', () => {
+  // With JIRA_SHARED_HOME set, as on a node.
+  const sharedHome = SAMPLES.JIRA_SHARED_HOME!;
+  const text = readFileSync(path.join(DIR, 'data-center.yaml'), 'utf8')
+    .replace(/\$\{env:JIRA_SHARED_HOME(?::-[^}]*)?\}/g, sharedHome);
+  const config = parse(text) as {
+    receivers: Record<string, { root?: string; storage?: string }>;
+    extensions: { leader_election?: { lease_dir: string; lease_duration?: string; renew_interval?: string; lease?: string } };
+    service: { extensions: string[]; leader_election?: string[]; resource?: Record<string, string> };
+  };
+  const election = config.extensions.leader_election;
+  assert.ok(election && config.service.extensions.includes('leader_election'), 'leader_election is defined and enabled');
+  assert.equal(election.lease ?? 'file', 'file');
+  assert.ok(election.lease_dir.startsWith(`${sharedHome}/`), `lease_dir ${election.lease_dir} is in the shared home`);
+  const roots = Object.values(config.receivers).flatMap((r) => (r.root === undefined ? [] : [r.root]));
+  assert.ok(roots.length > 0);
+  for (const root of roots) {
+    assert.ok(root.startsWith(`${sharedHome}/`), `${root} is in the shared home`);
+    assert.ok(!`${election.lease_dir}/`.startsWith(`${root}/`) && !`${root}/`.startsWith(`${election.lease_dir}/`), `lease_dir and ${root} lie apart`);
+  }
+  // Every Backbone receiver runs on the leader only (the default), and the nodes stay apart in
+  // what each agent reports of itself.
+  assert.equal(config.service.leader_election, undefined);
+  assert.equal(config.service.resource?.['jira.node.id'], '${env:JIRA_NODE_ID}');
+  // With leader election the checkpoint lives in lease_dir: a storage there would be ignored.
+  for (const [id, receiver] of Object.entries(config.receivers)) assert.equal(receiver.storage, undefined, `${id}: no storage`);
 });

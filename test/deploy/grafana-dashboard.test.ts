@@ -1,7 +1,8 @@
-// The Grafana dashboard's structure: what the issue asks it to show, variables for the data
-// source, the synchronization and the project, every query on the chosen Prometheus data
-// source, a layout Grafana can place. Its PromQL is checked by the real Prometheus in
-// prometheus-e2e.test.ts (valid, with data, on metric names the agent serves).
+// The Grafana dashboard's structure: what the issues ask it to show (the agents' health with
+// which agent leads, issue 8), variables for the data source, the synchronization and the
+// project, every query on the chosen Prometheus data source, a layout Grafana can place. Its
+// PromQL is checked by the real Prometheus in prometheus-e2e.test.ts (valid, with data, on
+// metric names the agent serves).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 test('it shows what the issue asks for', () => {
   const titles = panels.map((p) => p.title.toLowerCase());
   for (const wanted of ['synchronization status', 'connectors online', 'issues in error', 'messages per state',
-    'oldest message age per state', 'transitions per minute by destination', 'dwell time quantiles', 'agent']) {
+    'oldest message age per state', 'transitions per minute by destination', 'dwell time quantiles', 'agent', 'leader']) {
     assert.ok(titles.some((title) => title.includes(wanted)), `a panel on ${wanted}`);
   }
 });

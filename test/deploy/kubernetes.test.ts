@@ -3,8 +3,9 @@
 // unknown fields refused; then what makes the agent work in them — its configuration found
 // where the arguments say, every variable it reads set, the Backbone folder mounted
 // read-only, a read-only root file system, probes on the port it serves, the downward API
-// feeding k8s.* resource attributes, credentials from the Secret, and resources sized from
-// the RSS measured on the agent.
+// feeding k8s.* resource attributes, credentials from the Secret, resources sized from the RSS
+// measured on the agent, and leader election on a lease folder every agent of the Jira cluster
+// shares, writable, outside the Backbone folder.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,7 @@ const CHART = {
 
 type Json = Record<string, unknown>;
 interface EnvVar { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string; key: string } } }
-interface Mount { name: string; mountPath: string; readOnly?: boolean }
+interface Mount { name: string; mountPath: string; readOnly?: boolean; subPath?: string }
 interface Container {
   name: string; image: string; args?: string[]; env?: EnvVar[]; volumeMounts?: Mount[];
   ports?: { name?: string; containerPort: number }[];
@@ -159,14 +160,16 @@ for (const setup of podSetups()) {
     assert.equal(result.status, 0, result.output);
   });
 
-  test(`${where}: the Backbone folder is mounted read-only; only emptyDirs are writable; the root file system is read-only`, () => {
+  test(`${where}: the Backbone folder is mounted read-only; only emptyDirs and the lease folder are writable; the root file system is read-only`, () => {
     const root = env.BACKBONE_ROOT;
     assert.ok(root, 'BACKBONE_ROOT is set');
     const mount = mountHolding(root);
     assert.ok(mount, `${root} lies in a mounted volume`);
     assert.equal(mount.readOnly, true, `${mount.name} is mounted read-only`);
+    const lease = env.LEASE_DIR === undefined ? undefined : mountHolding(env.LEASE_DIR);
     for (const writable of mounts.filter((m) => m.readOnly !== true)) {
-      assert.ok(volumeOf(writable)?.emptyDir, `${writable.name} is writable, so it must be an emptyDir`);
+      if (writable === lease) continue; // checked in the leader election test below
+      assert.ok(volumeOf(writable)?.emptyDir, `${writable.name} at ${writable.mountPath} is writable, so it must be an emptyDir or the lease folder`);
     }
     for (const m of mounts) assert.ok(volumeOf(m), `volume ${m.name} is defined in the pod`);
     // A disk queue in an emptyDir must stay below its sizeLimit, or the kubelet evicts the pod.
@@ -215,6 +218,54 @@ for (const setup of podSetups()) {
     assert.ok(container.ports?.some((p) => p.containerPort === scrapePort), 'the metrics port is declared');
   });
 
+  test(`${where}: leader election on a lease folder the cluster's agents share, writable, outside the Backbone folder`, () => {
+    const config = parse(configMap.data[path.posix.basename(configArg ?? '')]!) as {
+      extensions?: { leader_election?: { lease_dir?: string; identity?: string; lease?: string } };
+      service: { extensions?: string[]; leader_election?: string[] };
+    };
+    const election = config.extensions?.leader_election;
+    assert.ok(election && config.service.extensions?.includes('leader_election'), 'the leader_election extension is defined and enabled');
+    assert.equal(config.service.leader_election, undefined, 'every Backbone receiver runs on the leader only (the default)');
+    assert.equal(election.lease ?? 'file', 'file', 'the file lease: no Role for the Lease API needed');
+    // The lease folder from the container's environment, as mounted.
+    const variable = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(election.lease_dir ?? '')?.[1];
+    assert.ok(variable, 'lease_dir is read from a variable');
+    const leaseDir = env[variable];
+    assert.ok(leaseDir, `${variable} is set in the container`);
+    const mount = mountHolding(leaseDir);
+    assert.ok(mount, `${leaseDir} lies in a mounted volume`);
+    assert.notEqual(mount.readOnly, true, `${mount.name} at ${mount.mountPath} is writable`);
+    // Shared by the agents of the Jira cluster: not a folder of the pod's own (an emptyDir would
+    // make every agent the leader of a lease of its own).
+    const volume = volumeOf(mount);
+    assert.ok(volume, `volume ${mount.name} is defined in the pod`);
+    assert.equal(volume.emptyDir, undefined, 'the lease folder is not an emptyDir: every agent of the cluster must see the same one');
+    assert.ok(volume.hostPath || (where === 'jira-values.yaml' && mount.name === 'shared-home'),
+      'the lease folder is on the host (DaemonSet) or in the chart\'s shared home (sidecar)');
+    // Outside the Backbone folder, where the agent never writes: compare where both are in
+    // their volumes (the host's file system for a hostPath).
+    const source = (containerPath: string) => {
+      const holder = mountHolding(containerPath)!;
+      const holderVolume = volumeOf(holder)!;
+      const inVolume = path.posix.join('/', holderVolume.hostPath?.path ?? '', holder.subPath ?? '', path.posix.relative(holder.mountPath, containerPath));
+      return { origin: holderVolume.hostPath ? 'host' : `volume ${holder.name}`, path: inVolume };
+    };
+    const lease = source(leaseDir);
+    const backbone = source(env.BACKBONE_ROOT!);
+    if (lease.origin === backbone.origin) {
+      const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+      assert.ok(!inside(lease.path, backbone.path) && !inside(backbone.path, lease.path),
+        `the lease folder ${lease.path} and the Backbone folder ${backbone.path} (${lease.origin}) lie apart`);
+    }
+    // The Backbone folder stays read-only even where the lease folder is in the same volume.
+    assert.equal(mountHolding(env.BACKBONE_ROOT!)!.readOnly, true);
+    if (election.identity !== undefined) {
+      const identity = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(election.identity)?.[1];
+      const fieldPath = (container.env ?? []).find((e) => e.name === identity)?.valueFrom?.fieldRef?.fieldPath;
+      assert.equal(fieldPath, 'metadata.name', 'identity: the pod\'s name, unique in the cluster');
+    }
+  });
+
   test(`${where}: the downward API feeds k8s.pod.name, k8s.namespace.name and k8s.node.name`, () => {
     const fields = Object.fromEntries((container.env ?? []).filter((e) => e.valueFrom?.fieldRef).map((e) => [e.name, e.valueFrom!.fieldRef!.fieldPath]));
     const config = parse(configMap.data[path.posix.basename(configArg ?? '')]!) as { service: { resource: Record<string, string> } };
@@ -247,11 +298,19 @@ for (const setup of podSetups()) {
   });
 }
 
-test('the Helm sidecar reads the Backbone folder in the chart\'s shared home', () => {
+test('the Helm sidecar reads the Backbone folder in the chart\'s shared home, and keeps the lease beside it', () => {
   const container = helmValues.additionalContainers[0]!;
   const sharedHome = CHART.volumes.get('shared-home')!;
-  const mount = container.volumeMounts?.find((m) => m.name === 'shared-home');
-  assert.equal(mount?.mountPath, sharedHome);
+  const mounts = container.volumeMounts?.filter((m) => m.name === 'shared-home') ?? [];
+  const whole = mounts.find((m) => m.subPath === undefined);
+  assert.equal(whole?.mountPath, sharedHome);
+  assert.equal(whole.readOnly, true, 'the shared home as a whole is read-only');
   assert.equal(resolvedEnv(container).BACKBONE_ROOT, `${sharedHome}/data/backbone-issue-sync`);
+  // The shared home once more, writable, only its backbone-otel folder: the lease folder.
+  const lease = mounts.find((m) => m.subPath !== undefined);
+  assert.equal(lease?.subPath, 'backbone-otel');
+  assert.notEqual(lease.readOnly, true);
+  assert.equal(resolvedEnv(container).LEASE_DIR, lease.mountPath);
+  assert.equal(mounts.length, 2);
   assert.equal(helmValues.podAnnotations['prometheus.io/port'], String(container.ports?.find((p) => p.name === 'otel-metrics')?.containerPort));
 });

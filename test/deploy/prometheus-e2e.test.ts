@@ -1,11 +1,13 @@
 // End to end with a real Prometheus (Debian's package, installed by .ci/run): the agent runs
 // as users run it (`node src/cli.ts run`) against a simulated Backbone — a message tree on
-// disk and the REST API — with its prometheus exporter; Prometheus scrapes it every second and
-// evaluates deploy/prometheus/alerts.yaml. Through Prometheus' HTTP API the test checks that
-// the values equal the simulated state, also after messages move and a connector drops; that
-// every query of the Grafana dashboard is valid PromQL with data behind it; that every metric
-// name the dashboard and the alerts use is on the agent's live /metrics; and that the alert
-// rules evaluate without error and see the problems the simulation holds.
+// disk and the REST API — with its prometheus exporter, and with leader election on as the
+// Data Center configurations have it (alone, it is the leader). Prometheus scrapes it every
+// second and evaluates deploy/prometheus/alerts.yaml. Through Prometheus' HTTP API the test
+// checks that the values equal the simulated state, also after messages move and a connector
+// drops; that every query of the Grafana dashboard is valid PromQL with data behind it; that
+// every metric name the dashboard and the alerts use is on the agent's live /metrics; and that
+// the alert rules evaluate without error and see the problems the simulation holds (and no
+// leader problem).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +89,13 @@ exporters:
     export_interval: 1s
     sending_queue:
       queue_size: 1
+extensions:
+  # As on Jira Data Center (config/examples/data-center.yaml, the Kubernetes ConfigMap): one
+  # agent alone is always the leader, and says so in backbone_agent_leader_ratio.
+  leader_election:
+    lease_dir: ${path.join(dir, 'lease')}
 service:
+  extensions: [leader_election]
   pipelines:
     metrics:
       receivers: [backbone_folders, backbone_rest, backbone_events]
@@ -189,6 +197,12 @@ test('every REST API value in Prometheus equals the simulated synchronizations',
   assert.deepEqual(await connectors('backbone_connector_issues_in_error'),
     { 'INT-10/AP-20/first': 0, 'INT-10/BP-21/second': 0, 'INT-11/CP-22/first': 3, 'INT-11/DP-23/second': 0 });
   assert.deepEqual((await prometheus.query(`backbone_api_up_ratio{job="${JOB}"}`)).map((s) => s.value), [1]);
+});
+
+test('the agent alone is the leader: backbone_agent_leader_ratio adds up to 1', async () => {
+  await eventually('the leader gauge',
+    async () => (await prometheus.query(`sum by (job) (backbone_agent_leader_ratio{job="${JOB}"})`)).map((s) => [s.metric.job, s.value]),
+    [[JOB, 1]]);
 });
 
 test('after messages move and a connector drops, Prometheus shows the new state', async () => {
@@ -324,6 +338,7 @@ test('the alert rules evaluate without error and see the problems of the simulat
   }
   assert.deepEqual(unhealthy, []);
   assert.deepEqual(expected.filter((alert) => !active.has(alert)), [], `active alerts: ${[...active].join('; ')}`);
-  // Nothing is wrong with INT-10's synchronization status, so no alert names it.
+  // Nothing is wrong with INT-10's synchronization status, so no alert names it; one agent leads.
   assert.ok(![...active].some((alert) => alert.startsWith('BackboneSynchronizationNotRunning INT-10')));
+  assert.deepEqual([...active].filter((alert) => /^BackboneAgent(NoLeader|SeveralLeaders)\b/.test(alert)), []);
 });

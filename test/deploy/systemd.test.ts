@@ -5,11 +5,14 @@
 // environment file where the install notes put them, a state directory that matches the
 // configurations' default, a memory ceiling from the measured RSS, no restart loop on a
 // configuration error (exit code 2), and an environment file naming every variable of the
-// example configurations.
+// example configurations. The Data Center drop-in (data-center.conf) likewise: verify and
+// security with it, a static user instead of a dynamic one, and the lease folder of
+// config/examples/data-center.yaml writable, nothing else.
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { REPO } from './support/agent-child.ts';
 import { envReferences } from './support/config-check.ts';
@@ -17,6 +20,7 @@ import { runTool } from './support/tools.ts';
 
 const DIR = path.join(REPO, 'deploy', 'systemd');
 const UNIT = 'backbone-otel-agent.service';
+const DROP_IN = 'data-center.conf';
 const MEASURED_RSS_MIB = 330; // the built agent, folders and file watcher on 43,700 message files (docs/operations.md, sizing)
 
 /** The unit's settings: section -> key -> every value given (a key may repeat). */
@@ -126,4 +130,60 @@ test('agent.env names every variable of the example configurations', () => {
     }
   }
   assert.deepEqual([...missing], []);
+});
+
+/** The unit and the Data Center drop-in, as installed (unit.d/), in a folder of their own; `extra` is appended to the drop-in. */
+function withDropIn(extra = ''): { dir: string; unitFile: string } {
+  const dir = tempDir('backbone-systemd-');
+  copyFileSync(path.join(DIR, UNIT), path.join(dir, UNIT));
+  mkdirSync(path.join(dir, `${UNIT}.d`));
+  writeFileSync(path.join(dir, `${UNIT}.d`, DROP_IN), readFileSync(path.join(DIR, DROP_IN), 'utf8') + extra);
+  return { dir, unitFile: path.join(dir, UNIT) };
+}
+
+test('Data Center drop-in: systemd-analyze verify accepts the unit with it, without a warning (and does read it)', () => {
+  const { dir, unitFile } = withDropIn();
+  const result = runTool('systemd-analyze', ['verify', unitFile], { cwd: dir });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.equal((result.stdout + result.stderr).trim(), '');
+  // The check is not a no-op: verify reads the drop-in from beside the unit.
+  const broken = withDropIn('NotASetting=yes\n');
+  const warned = runTool('systemd-analyze', ['verify', broken.unitFile], { cwd: broken.dir });
+  assert.match(warned.stdout + warned.stderr, new RegExp(`${DROP_IN}:\\d+: Unknown key 'NotASetting'`));
+});
+
+test('Data Center drop-in: systemd-analyze security still rates the exposure 2.0 or lower', () => {
+  const { dir, unitFile } = withDropIn();
+  const result = runTool('systemd-analyze', ['security', '--offline=true', '--threshold=20', '--no-pager', unitFile], { cwd: dir });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /User=\/DynamicUser=\s+Service runs under a static non-root user identity/);
+  assert.match(result.stdout, /Overall exposure level for backbone-otel-agent\.service: (?:[01]\.\d|2\.0) /);
+});
+
+test('Data Center drop-in: a static user, and writable only the lease folder of data-center.yaml', () => {
+  const dropIn = readUnit(path.join(DIR, DROP_IN));
+  const settings = dropIn.get('Service')!;
+  const get = (key: string) => settings.get(key) ?? [];
+  assert.deepEqual(get('DynamicUser'), ['no']);
+  const [user] = get('User');
+  assert.ok(user && !/^(root|0)$/.test(user), 'a static non-root user');
+  // DynamicUser=yes implied it; the unit sets the rest of what it implied itself.
+  assert.deepEqual(get('RemoveIPC'), ['yes']);
+  for (const [key, value] of [['PrivateTmp', 'yes'], ['ProtectSystem', 'strict'], ['NoNewPrivileges', 'yes'], ['RestrictSUIDSGID', 'yes']]) {
+    assert.equal(one(key!), value, `${key} in the unit`);
+  }
+  // data-center.yaml with its defaults (JIRA_SHARED_HOME unset): the lease folder and the Backbone root.
+  const example = parse(readFileSync(path.join(REPO, 'config', 'examples', 'data-center.yaml'), 'utf8').replace(
+    /\$\{env:[A-Za-z_][A-Za-z0-9_]*:-([^}]*)\}/g, '$1')) as {
+    extensions: { leader_election: { lease_dir: string } }; receivers: Record<string, { root?: string }>;
+  };
+  const leaseDir = example.extensions.leader_election.lease_dir;
+  assert.deepEqual(get('ReadWritePaths'), [leaseDir], 'the lease folder, and nothing else, is writable');
+  for (const [id, receiver] of Object.entries(example.receivers)) {
+    if (receiver.root === undefined) continue;
+    assert.ok(!`${receiver.root}/`.startsWith(`${leaseDir}/`) && !`${leaseDir}/`.startsWith(`${receiver.root}/`), `${id}: the Backbone root lies apart from the lease folder`);
+  }
+  // The shared home is mounted before the agent starts.
+  const [mounts] = dropIn.get('Unit')?.get('RequiresMountsFor') ?? [];
+  assert.ok(mounts && leaseDir.startsWith(`${mounts}/`), `RequiresMountsFor= the shared home, which holds ${leaseDir}`);
 });

@@ -6,7 +6,7 @@
 // Times in the object (renewTime, leaseDurationSeconds) are written for people and for other
 // tools; the elector never compares them with its own clock.
 //
-// Needs: get, create, update on leases in the namespace (deploy/: a Role and RoleBinding for
+// Needs: get, create, update on leases in the namespace (deploy/kubernetes/lease-rbac.yaml: a Role and RoleBinding for
 // the agent's service account).
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';

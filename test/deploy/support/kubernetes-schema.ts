@@ -18,6 +18,8 @@ const KINDS: Record<string, { file: string; type: string }> = {
   'v1 ConfigMap': { file: 'core/v1.d.ts', type: 'ConfigMap' },
   'v1 Secret': { file: 'core/v1.d.ts', type: 'Secret' },
   'v1 Service': { file: 'core/v1.d.ts', type: 'Service' },
+  'rbac.authorization.k8s.io/v1 Role': { file: 'rbac/v1.d.ts', type: 'Role' },
+  'rbac.authorization.k8s.io/v1 RoleBinding': { file: 'rbac/v1.d.ts', type: 'RoleBinding' },
   // Parts of a pod, for Helm values that hold them (additionalContainers, volumes.additional).
   Container: { file: 'core/v1.d.ts', type: 'Container' },
   Volume: { file: 'core/v1.d.ts', type: 'Volume' },
