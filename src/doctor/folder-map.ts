@@ -9,6 +9,7 @@ import { opendir } from 'node:fs/promises';
 import path from 'node:path';
 import { classifySubfolder, type FolderClass, PROJECT_FOLDER, projectLevel } from '../receivers/backbone_folders/layout-walk.ts';
 import type { State, StateMatcher } from '../receivers/backbone_folders/states.ts';
+import { CHECK_EVERY, DIR_BUFFER, WalkStopped } from '../receivers/backbone_folders/scan-limits.ts';
 
 export interface MappedFolder {
   /** Relative to the root, with forward slashes. */
@@ -65,17 +66,6 @@ export interface FolderMapOptions {
   maxEntries: number;
 }
 
-const DIR_BUFFER = 1024;
-const CHECK_EVERY = 4096;
-
-class Stopped extends Error {
-  readonly reason: 'timeout' | 'entry_limit';
-  constructor(reason: 'timeout' | 'entry_limit') {
-    super(reason);
-    this.reason = reason;
-  }
-}
-
 interface Listing {
   dirs: string[];
   files: number;
@@ -96,8 +86,8 @@ export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> 
     try {
       const dir = await opendir(rel === '' ? options.root : path.join(options.root, ...rel.split('/')), { bufferSize: DIR_BUFFER });
       for await (const entry of dir) {
-        if (++entries > options.maxEntries) throw new Stopped('entry_limit');
-        if (entries % CHECK_EVERY === 0 && Date.now() > deadline) throw new Stopped('timeout');
+        if (++entries > options.maxEntries) throw new WalkStopped('entry_limit');
+        if (entries % CHECK_EVERY === 0 && Date.now() > deadline) throw new WalkStopped('timeout');
         if (entry.isDirectory()) listing.dirs.push(entry.name);
         else if (entry.isFile()) {
           listing.files++;
@@ -106,7 +96,7 @@ export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> 
         // Symbolic links are not followed (the scanner reports them); sockets and the like are no files.
       }
     } catch (error) {
-      if (error instanceof Stopped) throw error;
+      if (error instanceof WalkStopped) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       result.problems.push({ code: typeof code === 'string' ? code : 'unknown', rel, message: (error as Error).message });
       return undefined;
@@ -166,7 +156,7 @@ export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> 
       await walk(folder.rel, project, undefined, PROJECT_FOLDER);
     }
   } catch (error) {
-    if (!(error instanceof Stopped)) throw error;
+    if (!(error instanceof WalkStopped)) throw error;
     result.cutShort = error.reason;
   }
   return result;

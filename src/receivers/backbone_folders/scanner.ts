@@ -7,6 +7,7 @@ import { type Dir, type Dirent, lstatSync, opendirSync } from 'node:fs';
 import path from 'node:path';
 import { classifySubfolder, type FolderClass, fileState, PROJECT_FOLDER } from './layout-walk.ts';
 import { createStateMatcher, type KnownState, type State, type StateMatcher } from './states.ts';
+import { CHECK_EVERY, DIR_BUFFER, WalkStopped } from './scan-limits.ts';
 
 export interface FolderStats {
   integration: string;
@@ -65,18 +66,6 @@ export function folderKey(integration: string, project: string, state: State): s
   return `${integration}\u0000${project}\u0000${state}`;
 }
 
-// Large reads make opendir 2-3x faster on big folders than its default of 32 entries.
-const DIR_BUFFER = 1024;
-const CHECK_EVERY = 4096;
-
-class ScanStopped extends Error {
-  readonly reason: 'timeout' | 'entry_limit';
-  constructor(reason: 'timeout' | 'entry_limit') {
-    super(reason);
-    this.reason = reason;
-  }
-}
-
 export function scanBackboneRoot(options: ScanOptions): ScanResult {
   return new Scan(options).run();
 }
@@ -114,7 +103,7 @@ class Scan {
         }
       }
     } catch (error) {
-      if (!(error instanceof ScanStopped)) throw error;
+      if (!(error instanceof WalkStopped)) throw error;
       this.result.cutShort = error.reason;
     }
     this.result.durationMs = Date.now() - this.started;
@@ -215,11 +204,11 @@ class Scan {
     try {
       for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
         if (++this.result.entries % CHECK_EVERY === 0) this.checkLimits();
-        if (this.result.entries > this.options.maxEntries) throw new ScanStopped('entry_limit');
+        if (this.result.entries > this.options.maxEntries) throw new WalkStopped('entry_limit');
         visit(entry);
       }
     } catch (error) {
-      if (error instanceof ScanStopped) throw error;
+      if (error instanceof WalkStopped) throw error;
       // The folder vanished or became unreadable while we read it.
       this.problem(errorCode(error), relative, describe(error));
     } finally {
@@ -228,7 +217,7 @@ class Scan {
   }
 
   private checkLimits(): void {
-    if (Date.now() > this.deadline) throw new ScanStopped('timeout');
+    if (Date.now() > this.deadline) throw new WalkStopped('timeout');
   }
 
   private problem(type: string, relativePath: string, message: string): void {
