@@ -26,7 +26,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-slim
+# A 2 MB young generation: 6-50 MB less RSS for the same work (docs/performance.md).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     BACKBONE_ROOT=/backbone \
     STATE_DIRECTORY=/var/lib/backbone-otel-agent
 WORKDIR /app

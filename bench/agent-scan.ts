@@ -1,12 +1,11 @@
-// Runs the built agent (node dist/cli.js run) on a tree until it has scanned `scans` times,
-// and reports the last scan's duration (as the agent logs it) and the process's peak RSS.
+// Runs the built agent (dist/cli.js run, as bench-kit's agentDist builds it) on a tree until
+// it has scanned `scans` times, and reports the last scan's duration (as the agent logs it)
+// and the process's peak RSS.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+import { agentDist } from './bench-kit.ts';
 
 export interface AgentScan {
   scanMs: number;
@@ -29,7 +28,7 @@ service:
   pipelines:
     metrics: { receivers: [backbone_folders], exporters: [debug] }
 `);
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(agentDist(), 'cli.js'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   try {
     const last = await new Promise<{ ms: number; entries: number }>((resolve, reject) => {

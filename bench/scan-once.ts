@@ -1,10 +1,14 @@
 // One scan exactly as the agent runs it (in its worker thread), then the figures as JSON:
 // what the scanner benchmark times as a whole process, like the `find` it is compared with.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-// Measured as users run it: the built JavaScript (npm run build), not type-stripped sources.
+// Measured as users run it: the built JavaScript (npm run build's, from bench-kit's
+// agentDist, passed on in BENCH_AGENT_DIST), not type-stripped sources.
 type ScanThreadModule = typeof import('../src/receivers/backbone_folders/scan-thread.ts');
-const { ScanThread } = await import(new URL('../dist/receivers/backbone_folders/scan-thread.js', import.meta.url).href) as ScanThreadModule;
+const dist = process.env.BENCH_AGENT_DIST ?? new URL('../dist', import.meta.url).pathname;
+const { ScanThread } = await import(pathToFileURL(path.join(dist, 'receivers/backbone_folders/scan-thread.js')).href) as ScanThreadModule;
 
 const [root, mode] = process.argv.slice(2);
 const thread = new ScanThread();

@@ -4,13 +4,11 @@
 // debug level: a long-running agent does not pay Node's start per scan. One scan as a
 // whole process, Node's start included, is shown below it.
 // Quick by default (100k files); --full for the 1M-file sizes of the targets.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpus, totalmem } from 'node:os';
 import { type AgentScan, agentScan } from './agent-scan.ts';
-import { benchRoot, ensureFiles, findOrInstall, formatTable, median, type Row, timeNode, timeShell, writeResults } from './bench-kit.ts';
+import { agentDist, benchRoot, ensureFiles, findOrInstall, formatTable, median, type Row, timeNode, timeShell, writeResults } from './bench-kit.ts';
 
 const full = process.argv.includes('--full');
 const runs = full ? 5 : 5;
@@ -28,7 +26,7 @@ function layout(name: string, folders: number, perFolder: number): string {
   return base;
 }
 
-execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) });
+agentDist();
 const collectd = findOrInstall('collectd', 'collectd-core');
 const rows: Row[] = [];
 const emptyRoot = path.join(root, 'empty');
@@ -66,5 +64,5 @@ rows.push({ figure: `scan with size and age, ${statFiles.toLocaleString('en')} f
 
 const table = formatTable(rows);
 process.stdout.write(table + '\n');
-const file = writeResults('scanner', rows, { full, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) } });
+const file = writeResults('scanner', rows, { full });
 process.stdout.write(`results: ${file}\n`);
