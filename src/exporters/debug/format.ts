@@ -13,7 +13,7 @@ function allMetrics(resourceMetrics: ResourceMetrics): MetricData[] {
   return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
 }
 
-function pointValue(metric: MetricData, value: unknown): string {
+function pointValue(value: unknown): string {
   if (typeof value === 'number') return String(Math.round(value * 1000) / 1000);
   const histogram = value as { count: number; sum?: number };
   return `count=${histogram.count} sum=${Math.round((histogram.sum ?? 0) * 1000) / 1000}`;
@@ -26,7 +26,7 @@ export function formatMetricsDetailed(resourceMetrics: ResourceMetrics): string 
     const unit = metric.descriptor.unit ? ` [${metric.descriptor.unit}]` : '';
     lines.push(`${metric.descriptor.name}${unit} ${DataPointType[metric.dataPointType]}`);
     for (const point of metric.dataPoints) {
-      lines.push(`  ${formatAttributes(point.attributes)} ${pointValue(metric, point.value)}`);
+      lines.push(`  ${formatAttributes(point.attributes)} ${pointValue(point.value)}`);
     }
   }
   return lines.join('\n');

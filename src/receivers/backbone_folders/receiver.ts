@@ -110,9 +110,6 @@ export class FoldersReceiver implements Lifecycle {
       this.log.problem('cut-short', 'warn', `scan of ${this.config.root} cut short: ${why}; folders not reached keep their last values`);
     }
 
-    const problemsByType = new Map<string, number>();
-    for (const problem of result.problems) problemsByType.set(problem.type, (problemsByType.get(problem.type) ?? 0) + 1);
-    for (const [type, count] of problemsByType) this.scanErrors.add(count, { [ATTR.errorType]: type });
     this.reportProblems(result);
 
     for (const unknown of result.unknownFolders) {
@@ -132,21 +129,23 @@ export class FoldersReceiver implements Lifecycle {
     }
   }
 
-  /** One line per kind of problem while it persists, naming one example path. */
+  /** Counts problems by type, and says each type once while it persists, naming one example path. */
   private reportProblems(result: ScanResult): void {
-    const seen = new Set<string>();
+    const byType = new Map<string, { count: number; example: ScanResult['problems'][number] }>();
     for (const problem of result.problems) {
-      if (seen.has(problem.type)) continue;
-      seen.add(problem.type);
-      const count = result.problems.filter((p) => p.type === problem.type).length;
-      const level = problem.type === 'symlink' ? 'warn' : 'error';
-      this.log.problem(`scan-${problem.type}`, level,
-        `scan: ${count} ${problem.type} problem(s), for example ${problem.relativePath}: ${problem.message}`);
+      const entry = byType.get(problem.type);
+      if (entry) entry.count++;
+      else byType.set(problem.type, { count: 1, example: problem });
+    }
+    for (const [type, { count, example }] of byType) {
+      this.scanErrors.add(count, { [ATTR.errorType]: type });
+      this.log.problem(`scan-${type}`, type === 'symlink' ? 'warn' : 'error',
+        `scan: ${count} ${type} problem(s), for example ${example.relativePath}: ${example.message}`);
     }
     for (const type of this.activeProblemTypes) {
-      if (!seen.has(type)) this.log.resolved(`scan-${type}`, `scan: no more ${type} problems`);
+      if (!byType.has(type)) this.log.resolved(`scan-${type}`, `scan: no more ${type} problems`);
     }
-    this.activeProblemTypes = seen;
+    this.activeProblemTypes = new Set(byType.keys());
   }
 
   private registerGauges(): void {
@@ -174,10 +173,5 @@ export class FoldersReceiver implements Lifecycle {
       }
       if (this.lastScanDurationMs !== undefined) observer.observe(duration, this.lastScanDurationMs / 1000);
     }, [messages, size, age, issues, otherFiles, duration]);
-  }
-
-  /** For tests and the debug exporter: the last known stats. */
-  snapshot(): ReadonlyMap<string, FolderStats> {
-    return this.folders;
   }
 }
