@@ -1,0 +1,110 @@
+// The commands of backbone-otel: what each takes, says about itself in --help, and does.
+import { registry } from '../component/registry.ts';
+import { ConfigError } from '../config/config-issue.ts';
+import { type AgentConfig, loadConfigFile } from '../config/load-config.ts';
+import { printConfig } from '../config/print-config.ts';
+import { runDemo } from '../demo/demo.ts';
+import { AgentLog } from '../diagnostics/agent-log.ts';
+import { doctorCommand } from '../doctor/command.ts';
+import { runUntilSignal } from '../pipeline/run-until-signal.ts';
+import { Service } from '../pipeline/service.ts';
+import type { OptionName, OptionValues } from './options.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_RUNTIME = 1;
+export const EXIT_CONFIG = 2;
+
+export interface Command {
+  name: string;
+  /** Usage lines, without the leading `backbone-otel`. */
+  usage: string[];
+  summary: string;
+  /** More about it, for its own --help. */
+  details?: string;
+  options: OptionName[];
+  run(values: OptionValues): Promise<number>;
+}
+
+function load(values: OptionValues): AgentConfig {
+  const file = values.config;
+  if (typeof file !== 'string') throw new ConfigError('(command line)', [{ path: [], message: 'missing --config FILE' }]);
+  return loadConfigFile(file, registry);
+}
+
+function listComponents(): string {
+  const lines: string[] = [];
+  for (const kind of ['receivers', 'processors', 'exporters', 'extensions'] as const) {
+    lines.push(`${kind}:`);
+    const factories = [...registry[kind].values()];
+    if (factories.length === 0) lines.push('  (none yet)');
+    for (const f of factories) lines.push(`  ${f.type.padEnd(18)} ${f.stability.padEnd(12)} ${f.signals.join(', ').padEnd(14)} ${f.description}`);
+  }
+  return lines.join('\n');
+}
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'run', usage: ['[run] --config FILE'], summary: 'run the agent',
+    details: 'Runs until SIGINT or SIGTERM, which flush what is pending and exit 0. `run` is the default command.',
+    options: ['config'],
+    async run(values) {
+      const config = load(values);
+      const log = new AgentLog({ level: config.service.telemetry.logs.level, encoding: config.service.telemetry.logs.encoding });
+      return await runUntilSignal(new Service(config, log), log);
+    },
+  },
+  {
+    name: 'validate', usage: ['validate --config FILE'], summary: 'check a configuration; exit 2 with every problem found',
+    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used) go to stderr and do not fail.',
+    options: ['config'],
+    async run(values) {
+      const config = load(values);
+      for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(`${String(values.config)}: valid (${config.pipelines.length} pipeline(s), ${config.receivers.size} receiver(s), ${config.exporters.size} exporter(s))\n`);
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'print-config', usage: ['print-config --config FILE'], summary: 'the configuration as it will run, secrets redacted',
+    details: 'Environment expanded, defaults filled in, durations as durations; secret-looking values and every header value are [REDACTED].',
+    options: ['config'],
+    async run(values) {
+      process.stdout.write(printConfig(load(values)));
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'doctor',
+    usage: ['doctor --config FILE [--json]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--json]'],
+    summary: 'check a real installation before deploying: folders, layout, REST API, exporters, storage',
+    details: 'Credentials for the REST API come from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN. Exit 1 when a check failed (docs/doctor.md).',
+    options: ['config', 'json', 'jira-home', 'jira-url', 'otlp-endpoint'],
+    async run(values) {
+      const text = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
+      return await doctorCommand({
+        config: text('config'), json: values.json === true,
+        jiraHome: text('jira-home'), jiraUrl: text('jira-url'), otlpEndpoint: text('otlp-endpoint'),
+      });
+    },
+  },
+  {
+    name: 'components', usage: ['components'], summary: 'the receivers, processors, exporters and extensions',
+    options: [],
+    async run() {
+      process.stdout.write(listComponents() + '\n');
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'demo', usage: ['demo'], summary: 'a simulated Backbone, scanned, printed and served on http://127.0.0.1:9464/metrics until Ctrl-C',
+    details: 'Builds a message folder tree with traffic in a temporary folder and a REST API on 127.0.0.1, runs the agent on them with config/demo.yaml, and removes the folder when it ends (Ctrl-C, or the reader of its output going away).',
+    options: [],
+    async run() {
+      return await runDemo();
+    },
+  },
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
