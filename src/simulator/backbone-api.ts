@@ -57,6 +57,21 @@ export interface SimUser {
   projectAdminOf?: string[];
 }
 
+/**
+ * Synchronization statuses Backbone documents: server and Data Center, then cloud and newer
+ * versions. The agent knows only RUNNING; every other value must reach the metrics as it is.
+ */
+export const SYNCHRONIZATION_STATUSES = [
+  'RUNNING', 'STOPPED', 'RESTART REQUIRED', 'HANDSHAKE', 'WAITING FOR SLAVE', 'UPDATE REQUIRED',
+  'REQUEST SENT', 'INCOMING REQUEST', 'DECLINED',
+] as const;
+
+/**
+ * Rewrites the real JSON answer of an endpoint (a copy): returns the JSON to send instead,
+ * or the exact bytes (for answers that are not UTF-8).
+ */
+export type AnswerTamperer = (answer: unknown, path: string) => unknown;
+
 /** Ways the simulated Jira can fail. */
 export const MISBEHAVIOURS = [
   'unauthorized', // 401 whatever the credentials
@@ -148,6 +163,7 @@ export class SimulatedBackboneApi {
   embedStatus: boolean;
   private readonly integrations = new Map<string, SimIntegration>();
   private misbehaviour: { mode: Misbehaviour; only: EndpointKind | undefined } | undefined;
+  private tamperer: { tamper: AnswerTamperer; only: EndpointKind } | undefined;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -240,8 +256,17 @@ export class SimulatedBackboneApi {
     this.misbehaviour = { mode, only };
   }
 
+  /**
+   * From now on, 200 answers of one kind of endpoint are rewritten by `tamper` (answers of a
+   * shape Backbone does not document, or bytes that are not UTF-8); behave() ends it.
+   */
+  tamper(only: EndpointKind, tamper: AnswerTamperer): void {
+    this.tamperer = { tamper, only };
+  }
+
   behave(): void {
     this.misbehaviour = undefined;
+    this.tamperer = undefined;
   }
 
   /**
@@ -268,7 +293,9 @@ export class SimulatedBackboneApi {
         const processing = random() < 0.5 ? 'PROCESSING' : 'IDLE';
         this.setConnector(key, position, { incomingProcessingStatus: processing });
       } else if (roll < 0.9) {
-        const status = integration.status?.status === 'RUNNING' ? 'STOPPED' : 'RUNNING';
+        // Any documented status other than RUNNING, as a real installation shows now and then.
+        const others = SYNCHRONIZATION_STATUSES.slice(1);
+        const status = integration.status?.status === 'RUNNING' ? others[Math.floor(random() * others.length)]! : 'RUNNING';
         this.setStatus(key, status);
         const route = status === 'RUNNING' ? 'STARTED' : 'STOPPED';
         for (const p of ['first', 'second'] as const) this.setConnector(key, p, { incomingRouteStatus: route, outgoingRouteStatus: route });
@@ -411,8 +438,13 @@ export class SimulatedBackboneApi {
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers }).end(text);
+    const path = res.req.url ?? '';
+    const tamperer = this.tamperer;
+    const tampered = status === 200 && tamperer && endpointKind(pathBelowServlet(path, this.options.contextPath ?? '')) === tamperer.only
+      ? tamperer.tamper(structuredClone(body), path)
+      : body;
+    const bytes = Buffer.isBuffer(tampered) ? tampered : Buffer.from(JSON.stringify(tampered) ?? '', 'utf8');
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': bytes.length, ...headers }).end(bytes);
   }
 
   private deadLink(res: ServerResponse): void {
@@ -541,6 +573,12 @@ export class SimulatedBackboneApi {
         return;
     }
   }
+}
+
+function pathBelowServlet(url: string, contextPath: string): string {
+  const pathname = new URL(url, 'http://simulated').pathname;
+  const base = `${contextPath}${SERVLET_PATH}`;
+  return pathname.startsWith(base) ? pathname.slice(base.length) || '/' : pathname;
 }
 
 function endpointKind(path: string): EndpointKind {

@@ -10,6 +10,7 @@ import {
   type ApiFailure, htmlFailure, jsonFailure, looksLikeHtml, type Phase, type RequestContext, statusFailure, timeoutFailure,
   tooLargeFailure, transportFailure,
 } from './failures.ts';
+import { decodeAnswer, type InvalidBytes } from './answer-text.ts';
 
 /** The API's base path below the Jira base URL (../shared/spec/backbone.md §1). */
 export const API_PATH = '/plugins/servlet/backbone-issue-sync/api/1/';
@@ -60,7 +61,11 @@ export interface ApiRequest {
 }
 
 export type ApiResult =
-  | { ok: true; request: ApiRequest; statusCode: number; body: unknown; text: string; durationMs: number }
+  | {
+    ok: true; request: ApiRequest; statusCode: number; body: unknown; text: string; durationMs: number;
+    /** Set when the answer is not UTF-8 (its text then holds the bytes escaped: answer-text.ts). */
+    invalid: InvalidBytes | undefined;
+  }
   | { ok: false; request: ApiRequest; statusCode: number | undefined; failure: ApiFailure; durationMs: number };
 
 export class ApiClient {
@@ -281,7 +286,7 @@ export class ApiClient {
         ? tooLargeFailure(ctx, this.options.maxResponseBytes + 1, undefined)
         : jsonFailure(ctx, statusCode, 'x', new Error(`cannot decompress the answer (${String(headers['content-encoding'])})`)));
     }
-    const text = body.toString('utf8');
+    const { text, invalid } = decodeAnswer(body);
     let json: unknown;
     let jsonError: Error | undefined;
     try {
@@ -297,7 +302,7 @@ export class ApiClient {
       if (request.expect === 'json' || failure.errorType !== 'html_page') return failed(failure);
     }
     if (request.expect === 'json' && jsonError !== undefined) return failed(jsonFailure(ctx, statusCode, text, jsonError));
-    return { ok: true, request, statusCode, body: json, text, durationMs };
+    return { ok: true, request, statusCode, body: json, text, durationMs, invalid };
   }
 }
 

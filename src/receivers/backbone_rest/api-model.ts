@@ -1,6 +1,14 @@
-// Tolerant reading of the Backbone REST API's JSON (../shared/spec/backbone.md §1). The
-// vendor may change it at any time: unknown fields are ignored, unknown values pass through
-// as text, a missing or mistyped field is left undefined (never guessed).
+// Reading the Backbone REST API's JSON (../shared/spec/backbone.md §1) into what the agent
+// reports. The shape is checked (answer-shape.ts): unknown fields are ignored, missing ones
+// stay undefined, unknown status values pass through as text; a value of the wrong type is a
+// problem that names its JSON path, and the synchronization it belongs to is then not read
+// from this answer at all (the receiver keeps its last good values and says so).
+import {
+  checkShape, connectorStatusShape, describeAnswerValue, findInvalidText, integrationEntryShape, type Path, problemText,
+  type ShapeProblem, statusBlockShape,
+} from './answer-shape.ts';
+import { hasEscapedBytes, type InvalidBytes } from './answer-text.ts';
+import type * as z from 'zod';
 
 export const POSITIONS = ['first', 'second'] as const;
 export type Position = (typeof POSITIONS)[number];
@@ -27,9 +35,23 @@ export interface IntegrationItem {
   embedded: StatusBlock | undefined;
   /** Keys of the configured connectors, where the status block lacks them. */
   configuredConnectorKeys: Partial<Record<Position, string>>;
+  /** What is wrong with this entry; when any, nothing of it was read. */
+  problems: ShapeProblem[];
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+export interface ListReading {
+  items: IntegrationItem[];
+  /** Every problem of the answer, in order. */
+  problems: ShapeProblem[];
+  /**
+   * False when part of the answer could not be tied to a synchronization (the answer is not
+   * a list, an entry has no usable integrationKey): a synchronization missing from the list
+   * may then be in it.
+   */
+  complete: boolean;
+}
+
+export type StatusReading = { block: StatusBlock; problems: [] } | { block: undefined; problems: ShapeProblem[] };
 
 type Json = Record<string, unknown>;
 
@@ -37,59 +59,26 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Text as the API spells it; numbers and booleans as text; anything else is missing. */
-export function text(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-export function flag(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const lower = value.trim().toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  if (value === 0 || value === 1) return value === 1;
-  return undefined;
-}
-
-export function count(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return undefined;
-  return Math.round(number);
-}
-
-/** A short description of a JSON value, for messages ("an object with keys a, b"). */
-export function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (isObject(value)) {
-    const keys = Object.keys(value);
-    const shown = keys.slice(0, 5).join(', ');
-    return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 5 ? ', ...' : ''}`;
-  }
-  if (value === null) return 'null';
-  return `a ${typeof value}`;
+/** Text as the API spells it, trimmed; empty is missing. */
+function text(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === '' ? undefined : trimmed;
 }
 
 /** The Jira REST error texts in a JSON answer ({"errorMessages": [...]} or {"message": ...}). */
 export function jiraErrorText(value: unknown): string | undefined {
   if (!isObject(value)) return undefined;
+  const said = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? text(String(v)) : undefined);
   const parts: string[] = [];
-  if (Array.isArray(value.errorMessages)) parts.push(...value.errorMessages.map(text).filter((t): t is string => t !== undefined));
+  if (Array.isArray(value.errorMessages)) parts.push(...value.errorMessages.map(said).filter((t): t is string => t !== undefined));
   if (isObject(value.errors)) {
     for (const [key, message] of Object.entries(value.errors)) {
-      const t = text(message);
+      const t = said(message);
       if (t !== undefined) parts.push(`${key}: ${t}`);
     }
   }
   for (const key of ['message', 'error', 'errorMessage']) {
-    const t = text(value[key]);
+    const t = said(value[key]);
     if (t !== undefined) parts.push(t);
   }
   if (parts.length === 0) return undefined;
@@ -97,8 +86,7 @@ export function jiraErrorText(value: unknown): string | undefined {
   return joined.length > 200 ? `${joined.slice(0, 199)}…` : joined;
 }
 
-function connector(value: unknown): ConnectorStatus | undefined {
-  if (!isObject(value)) return undefined;
+function connector(value: z.infer<typeof connectorStatusShape>): ConnectorStatus {
   const routeStatus: Partial<Record<Route, string>> = {};
   const processingStatus: Partial<Record<Route, string>> = {};
   for (const route of ROUTES) {
@@ -109,60 +97,118 @@ function connector(value: unknown): ConnectorStatus | undefined {
   }
   return {
     key: text(value.connectorKey),
-    online: flag(value.online),
-    reconnecting: flag(value.reconnecting),
-    issuesInError: count(value.issuesInError),
+    online: value.online,
+    reconnecting: value.reconnecting,
+    issuesInError: value.issuesInError,
     routeStatus,
     processingStatus,
   };
 }
 
-/** The status block of one synchronization: { status, firstConnector, secondConnector }. */
-export function parseStatusBlock(value: unknown): Parsed<StatusBlock> {
-  if (!isObject(value)) return { ok: false, problem: `expected the status of a synchronization (an object), found ${describeJson(value)}` };
-  // Tolerate one level of wrapping: { "status": { "status": "RUNNING", "firstConnector": ... } }.
-  if (isObject(value.status) && value.firstConnector === undefined && value.secondConnector === undefined) {
-    return parseStatusBlock(value.status);
+/** A status block { status, firstConnector, secondConnector } at `base` of the answer. */
+function readStatusBlock(value: unknown, base: Path): StatusReading {
+  // Tolerated: one level of wrapping, { "status": { "status": "RUNNING", "firstConnector": ... } }.
+  if (isObject(value) && isObject(value.status) && value.firstConnector === undefined && value.secondConnector === undefined) {
+    return readStatusBlock(value.status, [...base, 'status']);
   }
+  const checked = checkShape(statusBlockShape, value, base);
+  if (checked.value === undefined) return { block: undefined, problems: checked.problems };
   const connectors: Partial<Record<Position, ConnectorStatus>> = {};
   for (const position of POSITIONS) {
-    const c = connector(value[`${position}Connector`]);
-    if (c) connectors[position] = c;
+    const c = checked.value[`${position}Connector`];
+    if (c) connectors[position] = connector(c);
   }
-  return { ok: true, value: { status: text(value.status), connectors } };
+  return { block: { status: text(checked.value.status), connectors }, problems: [] };
+}
+
+/** GET /integrations/{key}/status: the status block (paths start at `status`). */
+export function readStatusAnswer(value: unknown, invalid?: InvalidBytes): StatusReading {
+  const base = ['status'];
+  const utf8 = invalid ? findInvalidText(value, base, invalid) : [];
+  const reading = readStatusBlock(value, base);
+  if (utf8.length === 0) return reading;
+  return { block: undefined, problems: [...utf8, ...reading.problems] };
 }
 
 const LIST_KEYS = ['integrations', 'values', 'results', 'items', 'data'];
 
 /** GET /integrations: an array of synchronizations (or, tolerated, an object holding one under a usual name). */
-export function parseIntegrationList(value: unknown): Parsed<{ items: IntegrationItem[]; skipped: number }> {
+export function readIntegrationList(value: unknown, invalid?: InvalidBytes): ListReading {
   let list: unknown[] | undefined;
-  if (Array.isArray(value)) list = value;
-  else if (isObject(value)) list = LIST_KEYS.map((key) => value[key]).find(Array.isArray);
+  let root = 'integrations';
+  if (Array.isArray(value)) {
+    list = value;
+  } else if (isObject(value)) {
+    const key = LIST_KEYS.find((k) => Array.isArray(value[k]));
+    if (key !== undefined) [list, root] = [value[key] as unknown[], key];
+  }
   if (!list) {
     const jira = jiraErrorText(value);
-    return { ok: false, problem: `expected a list of integrations, found ${describeJson(value)}${jira ? ` ("${jira}")` : ''}` };
+    const problem = { path: '(the answer)', expected: 'a list of integrations', got: `${describeAnswerValue(value)}${jira ? ` ("${jira}")` : ''}` };
+    return { items: [], problems: [problem], complete: false };
   }
   const items: IntegrationItem[] = [];
-  let skipped = 0;
-  for (const entry of list) {
-    const key = isObject(entry) ? text(entry.integrationKey) ?? text(entry.key) : undefined;
-    if (!isObject(entry) || key === undefined) {
-      skipped++;
-      continue;
+  const problems: ShapeProblem[] = [];
+  let complete = true;
+  list.forEach((entry, index) => {
+    const base = [root, index];
+    const item = readEntry(entry, base, invalid);
+    problems.push(...item.problems);
+    if (item.key === undefined) complete = false;
+    else items.push({ ...item, key: item.key });
+  });
+  if (invalid && problems.length === 0) {
+    // The bytes that are not UTF-8 are outside every entry (a wrapper's field): nothing read is affected.
+    problems.push(...findInvalidText(value, [], invalid));
+  }
+  return { items, problems, complete };
+}
+
+function readEntry(entry: unknown, base: Path, invalid: InvalidBytes | undefined): Omit<IntegrationItem, 'key'> & { key: string | undefined } {
+  const utf8 = invalid ? findInvalidText(entry, base, invalid) : [];
+  const rawKey = isObject(entry) && typeof entry.integrationKey === 'string' && !hasEscapedBytes(entry.integrationKey)
+    ? text(entry.integrationKey)
+    : undefined;
+  const checked = checkShape(integrationEntryShape, entry, base);
+  const problems = [...utf8, ...checked.problems];
+  let embedded: StatusBlock | undefined;
+  if (isObject(entry)) {
+    const status = entry.status;
+    // A status given as text only (no connectors): /status is asked for the block.
+    if (status !== undefined && typeof status !== 'string') {
+      const reading = readStatusBlock(status, [...base, 'status']);
+      if (reading.block) embedded = reading.block;
+      else problems.push(...reading.problems);
     }
-    let embedded: StatusBlock | undefined;
-    if (isObject(entry.status)) {
-      const parsed = parseStatusBlock(entry.status);
-      if (parsed.ok) embedded = parsed.value;
-    }
-    const configuredConnectorKeys: Partial<Record<Position, string>> = {};
+  }
+  const configuredConnectorKeys: Partial<Record<Position, string>> = {};
+  if (checked.value) {
     for (const position of POSITIONS) {
-      const configured = entry[`${position}Connector`];
-      const k = isObject(configured) ? text(configured.connectorKey) : undefined;
+      const k = text(checked.value[`${position}Connector`]?.connectorKey);
       if (k !== undefined) configuredConnectorKeys[position] = k;
     }
-    items.push({ key, embedded, configuredConnectorKeys });
   }
-  return { ok: true, value: { items, skipped } };
+  if (problems.length > 0) return { key: rawKey, embedded: undefined, configuredConnectorKeys: {}, problems };
+  return { key: rawKey, embedded, configuredConnectorKeys, problems: [] };
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** The first problem and how many more, for a message. */
+export function problemsText(problems: readonly ShapeProblem[]): string {
+  const more = problems.length - 1;
+  return `${problemText(problems[0]!)}${more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'} in this answer)` : ''}`;
+}
+
+/** For doctor: the list, or what is wrong with it. */
+export function parseIntegrationList(value: unknown): Parsed<{ items: IntegrationItem[]; skipped: number }> {
+  const reading = readIntegrationList(value);
+  if (reading.problems.length > 0) return { ok: false, problem: problemsText(reading.problems) };
+  return { ok: true, value: { items: reading.items, skipped: 0 } };
+}
+
+/** For doctor: the status block, or what is wrong with it. */
+export function parseStatusBlock(value: unknown): Parsed<StatusBlock> {
+  const reading = readStatusAnswer(value);
+  return reading.block ? { ok: true, value: reading.block } : { ok: false, problem: problemsText(reading.problems) };
 }

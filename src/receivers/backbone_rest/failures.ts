@@ -10,6 +10,8 @@ export interface ApiFailure {
   /** Two failures with the same signature are the same failure (details in the text may differ). */
   signature: string;
   message: string;
+  /** A sentence said after the message (and after how many requests failed this way), if any. */
+  advice?: string;
   statusCode?: number;
 }
 
@@ -284,7 +286,15 @@ export function jsonFailure(ctx: RequestContext, statusCode: number, body: strin
     'Backbone Issue Sync or a proxy in front of Jira answered with something else.', ctx, statusCode);
 }
 
-export function shapeFailure(ctx: RequestContext, statusCode: number, problem: string): ApiFailure {
-  return failure('unexpected_response', `unexpected answer for ${what(ctx)}: ${problem}. This Backbone Issue Sync version may have changed its API.`, ctx, statusCode,
-    `unexpected_response:${ctx.template}`);
+/**
+ * A JSON answer that does not have the documented shape. `problem` names the JSON path and
+ * what was expected; `where` (the path without list indexes, and what was expected there)
+ * tells two such failures apart.
+ */
+export function shapeFailure(ctx: RequestContext, statusCode: number, problem: string, where = ''): ApiFailure {
+  return {
+    ...failure('unexpected_response', `unexpected answer for ${what(ctx)}, not in the documented shape: ${problem}`, ctx, statusCode,
+      `unexpected_response:${ctx.template}${where === '' ? '' : `:${where}`}`),
+    advice: 'This Backbone Issue Sync version may have changed its API: please report it with this message.',
+  };
 }

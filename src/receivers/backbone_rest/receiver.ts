@@ -10,11 +10,13 @@ import { emitEvent, histogram, observableGauge, type Severity } from '../../tele
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import { ApiClient, type ApiClientOptions, type ApiRequest, type ApiResult, apiBaseUrl, SHUTDOWN } from './api-client.ts';
 import {
-  type ConnectorStatus, type IntegrationItem, type Parsed, parseIntegrationList, parseStatusBlock, type Position, POSITIONS, type Route,
-  ROUTES, type StatusBlock,
+  type ConnectorStatus, type IntegrationItem, type ListReading, type Position, POSITIONS, problemsText, readIntegrationList, readStatusAnswer,
+  type Route, ROUTES, type StatusBlock, type StatusReading,
 } from './api-model.ts';
+import type { ShapeProblem } from './answer-shape.ts';
 import type { RestConfig } from './config.ts';
 import { type ApiFailure, shapeFailure } from './failures.ts';
+import type { InvalidBytes } from './answer-text.ts';
 import { StateSet } from './state-set.ts';
 import * as telemetry from './telemetry.ts';
 
@@ -43,8 +45,13 @@ class IntegrationView {
   readonly key: string;
   readonly status = new StateSet();
   readonly connectors = new Map<Position, ConnectorView>();
-  /** Whether the last poll could say something about it; if not, it is left out of the metrics. */
+  /**
+   * Whether it is reported: false while the requests about it fail (nothing is known now);
+   * true with the last good values while its answer does not have the documented shape.
+   */
   present = false;
+  /** The values are those of an earlier answer: the last one about it had the wrong shape. */
+  stale = false;
 
   constructor(key: string) {
     this.key = key;
@@ -54,15 +61,39 @@ class IntegrationView {
 interface PollFailure {
   request: ApiRequest;
   failure: ApiFailure;
+  /** An answer of the wrong shape: the synchronizations it is about, whose last good values are kept. */
+  kept?: { keys: string[]; incompleteList: boolean };
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; failure: PollFailure };
+/** The answer as read (undefined when the request failed), and the failure if any. */
+type Outcome<T> = { value: T | undefined; failure: PollFailure | undefined };
 
 interface ActiveFailure {
   message: string;
   /** "HTTP 401", "timeout at /health": for the line that says it is over. */
   short: string;
+  /** The answers had the wrong shape (the line that says it is over says they are right again). */
+  shape: boolean;
   since: number;
+}
+
+/** Where two shape problems are "the same": the path without list indexes, and what was expected. */
+function shapeSignature(problem: ShapeProblem): string {
+  return `${problem.path.replace(/\[\d+\]/g, '[]')}:${problem.expected}`;
+}
+
+function names(keys: readonly string[]): string {
+  const shown = keys.slice(0, 5).join(', ');
+  return keys.length > 5 ? `${shown}, … (${keys.length} in all)` : shown;
+}
+
+/** What the poll learnt about a synchronization's status. */
+type Block = StatusBlock | 'failed' | 'malformed';
+
+/** failed: a list request failed; incomplete: part of a list could not be tied to a synchronization. */
+interface ListState {
+  failed: boolean;
+  incomplete: boolean;
 }
 
 function isRunning(status: string): boolean {
@@ -165,27 +196,36 @@ export class RestReceiver implements Lifecycle {
   }
 
   /**
-   * One request, its answer read by `read`; an answer of the wrong shape is a failure like
-   * any other. The duration is recorded with error.type when it failed.
+   * One request, its answer read by `read` into a value and the problems of its shape; an
+   * answer of the wrong shape is a failure like any other, but what could be read of it is
+   * returned too. The duration is recorded with error.type when it failed.
    */
-  private async request<T>(request: ApiRequest, read: (body: unknown) => Parsed<T>): Promise<Outcome<T>> {
+  private async request<T>(
+    request: ApiRequest,
+    read: (body: unknown, invalid: InvalidBytes | undefined) => { value: T; problems: readonly ShapeProblem[]; kept?: PollFailure['kept'] },
+  ): Promise<Outcome<T>> {
     const result: ApiResult = await this.client!.get(request);
     let outcome: Outcome<T>;
     if (!result.ok) {
-      outcome = { ok: false, failure: { request, failure: result.failure } };
+      outcome = { value: undefined, failure: { request, failure: result.failure } };
     } else {
-      const parsed = read(result.body);
-      outcome = parsed.ok
-        ? { ok: true, value: parsed.value }
-        : { ok: false, failure: { request, failure: shapeFailure(this.client!.contextOf(request), result.statusCode, parsed.problem) } };
+      const { value, problems, kept } = read(result.body, result.invalid);
+      const failure = problems.length === 0
+        ? undefined
+        : {
+          request,
+          failure: shapeFailure(this.client!.contextOf(request), result.statusCode, problemsText(problems), shapeSignature(problems[0]!)),
+          ...(kept ? { kept } : {}),
+        };
+      outcome = { value, failure };
     }
-    if (outcome.ok || outcome.failure.failure.errorType !== SHUTDOWN) {
+    if (!outcome.failure || outcome.failure.failure.errorType !== SHUTDOWN) {
       this.duration.record(result.durationMs / 1000, {
         ...this.extra,
         [ATTR.httpRequestMethod]: 'GET',
         [ATTR.urlTemplate]: request.template,
         ...(result.statusCode === undefined ? {} : { [ATTR.httpResponseStatusCode]: result.statusCode }),
-        ...(outcome.ok ? {} : { [ATTR.errorType]: outcome.failure.failure.errorType }),
+        ...(outcome.failure ? { [ATTR.errorType]: outcome.failure.failure.errorType } : {}),
       });
     }
     return outcome;
@@ -206,73 +246,78 @@ export class RestReceiver implements Lifecycle {
     let requests = 0;
     const keys: (string | undefined)[] = this.config.project_keys.length > 0 ? this.config.project_keys : [undefined];
     const health = this.config.health_check
-      ? this.request({ template: HEALTH, pathSegments: ['health'], expect: 'any' }, (body) => ({ ok: true, value: body }))
+      ? this.request({ template: HEALTH, pathSegments: ['health'], expect: 'any' }, (body) => ({ value: body, problems: [] }))
       : undefined;
+    const readList = (body: unknown, invalid: InvalidBytes | undefined) => {
+      const reading = readIntegrationList(body, invalid);
+      const keys = reading.items.filter((item) => item.problems.length > 0).map((item) => item.key);
+      return { value: reading, problems: reading.problems, kept: { keys, incompleteList: !reading.complete } };
+    };
     const lists = await Promise.all(keys.map((projectKey) => this.request({
       template: LIST, pathSegments: ['integrations'], expect: 'json',
       ...(projectKey === undefined ? {} : { query: { projectKey }, projectKey }),
-    }, parseIntegrationList)));
+    }, readList)));
     requests += lists.length;
 
     // Integrations from every list that answered, once each (one may be in two projects).
     const items = new Map<string, IntegrationItem>();
-    let listsComplete = true;
-    let skipped = 0;
+    const listState: ListState = { failed: false, incomplete: false };
     for (const outcome of lists) {
-      if (!outcome.ok) {
-        failures.push(outcome.failure);
-        listsComplete = false;
+      if (outcome.failure) failures.push(outcome.failure);
+      const reading: ListReading | undefined = outcome.value;
+      if (!reading) {
+        listState.failed = true;
         continue;
       }
-      skipped += outcome.value.skipped;
-      for (const item of outcome.value.items) if (!items.has(item.key)) items.set(item.key, item);
-    }
-    if (skipped > 0) {
-      this.log.problem('skipped-items', 'warn', `${skipped} entr${skipped === 1 ? 'y' : 'ies'} of the list of integrations had no integrationKey and were left out`);
-    } else {
-      this.log.resolved('skipped-items', 'every entry of the list of integrations has an integrationKey again');
+      if (!reading.complete) listState.incomplete = true;
+      for (const item of reading.items) if (!items.has(item.key)) items.set(item.key, item);
     }
 
     // The status of each integration the list does not embed it for (newer versions).
-    const blocks = new Map<string, StatusBlock | undefined>();
-    const needStatus = [...items.values()].filter((item) => item.embedded === undefined);
+    const blocks = new Map<string, Block>();
+    const needStatus = [...items.values()].filter((item) => item.embedded === undefined && item.problems.length === 0);
     const statuses = await Promise.all(needStatus.map((item) => this.request({
       template: STATUS, pathSegments: ['integrations', item.key, 'status'], expect: 'json', integrationKey: item.key,
-    }, parseStatusBlock)));
+    }, (body, invalid) => {
+      const reading: StatusReading = readStatusAnswer(body, invalid);
+      return { value: reading, problems: reading.problems, kept: { keys: [item.key], incompleteList: false } };
+    })));
     requests += statuses.length;
-    for (const item of items.values()) if (item.embedded) blocks.set(item.key, item.embedded);
+    for (const item of items.values()) {
+      if (item.problems.length > 0) blocks.set(item.key, 'malformed');
+      else if (item.embedded) blocks.set(item.key, item.embedded);
+    }
     statuses.forEach((outcome, index) => {
       const key = needStatus[index]!.key;
-      if (outcome.ok) {
-        blocks.set(key, outcome.value);
-      } else {
-        failures.push(outcome.failure);
-        blocks.set(key, undefined);
-      }
+      if (outcome.failure) failures.push(outcome.failure);
+      blocks.set(key, outcome.value === undefined ? 'failed' : outcome.value.block ?? 'malformed');
     });
 
     if (health) {
       const outcome = await health;
       requests++;
-      if (!outcome.ok) failures.push(outcome.failure);
+      if (outcome.failure) failures.push(outcome.failure);
     }
     if (this.stopped) return;
 
     this.polls++;
-    this.apply(items, blocks, listsComplete);
+    this.apply(items, blocks, listState);
     this.up = failures.length === 0 ? 1 : 0;
     this.reportFailures(failures, requests);
   }
 
-  private apply(items: Map<string, IntegrationItem>, blocks: Map<string, StatusBlock | undefined>, listsComplete: boolean): void {
+  private apply(items: Map<string, IntegrationItem>, blocks: Map<string, Block>, lists: ListState): void {
     const keyless: string[] = [];
     for (const [key, view] of this.integrations) {
       if (items.has(key)) continue;
-      if (listsComplete) {
+      if (lists.incomplete) {
+        // Part of a list had the wrong shape: it may be in there. Its last good values stay.
+        view.stale = true;
+      } else if (lists.failed) {
+        view.present = false;
+      } else {
         this.integrations.delete(key);
         this.log.info(`integration ${key} is no longer listed by the API: no longer reported`);
-      } else {
-        view.present = false;
       }
     }
     for (const item of items.values()) {
@@ -281,14 +326,19 @@ export class RestReceiver implements Lifecycle {
         view = new IntegrationView(item.key);
         this.integrations.set(item.key, view);
       }
-      view.present = true;
       const block = blocks.get(item.key);
-      if (block === undefined) {
+      if (block === 'failed' || block === undefined) {
         // The status could not be read this time: nothing is reported, nothing is forgotten.
-        view.status.set(undefined);
-        for (const connector of view.connectors.values()) connector.present = false;
+        view.present = false;
         continue;
       }
+      view.present = true;
+      if (block === 'malformed') {
+        // An answer of the wrong shape: the last good values stay (the failure says so).
+        view.stale = true;
+        continue;
+      }
+      view.stale = false;
       this.applyStatus(view, block.status);
       for (const position of POSITIONS) {
         const status = block.connectors[position];
@@ -313,6 +363,29 @@ export class RestReceiver implements Lifecycle {
     } else {
       this.log.resolved('keyless-connectors', 'every connector has a connectorKey again');
     }
+  }
+
+  /** Whether something of this synchronization is reported. */
+  private reported(key: string): boolean {
+    const view = this.integrations.get(key);
+    return view !== undefined && view.present && (view.status.value !== undefined || view.connectors.size > 0);
+  }
+
+  /** What an answer of the wrong shape does to the metrics, for its message. */
+  private keptText(kept: { keys: Set<string>; incompleteList: boolean }): string {
+    const keys = [...kept.keys].sort();
+    const stale = keys.filter((key) => this.reported(key));
+    const unknown = keys.filter((key) => !this.reported(key));
+    const parts: string[] = [];
+    if (stale.length > 0) parts.push(`${names(stale)} keep${stale.length === 1 ? 's' : ''} the values of the last good answer (stale)`);
+    if (kept.incompleteList) {
+      const others = [...this.integrations.keys()].filter((key) => !kept.keys.has(key) && this.integrations.get(key)!.stale && this.reported(key));
+      parts.push(others.length > 0
+        ? `synchronizations missing from this answer keep the values of the last good answer (stale: ${names(others)})`
+        : 'no synchronization missing from this answer is reported');
+    }
+    if (unknown.length > 0) parts.push(`${names(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not reported`);
+    return parts.length === 0 ? '' : ` Until Backbone answers in the documented shape again, ${parts.join('; ')}.`;
   }
 
   private applyStatus(view: IntegrationView, status: string | undefined): void {
@@ -391,16 +464,21 @@ export class RestReceiver implements Lifecycle {
    * same way (Jira down, credentials rejected) that is one failure, not one per endpoint.
    */
   private reportFailures(failures: PollFailure[], requests: number): void {
-    const current = new Map<string, { first: PollFailure; count: number }>();
+    const current = new Map<string, { first: PollFailure; count: number; kept: { keys: Set<string>; incompleteList: boolean } | undefined }>();
     const allSame = failures.length === requests && failures.every((f) => f.failure.errorType === failures[0]!.failure.errorType);
     for (const f of failures) {
       const key = allSame ? `all|${f.failure.errorType}` : `${f.request.template}|${f.failure.signature}`;
-      const entry = current.get(key);
+      let entry = current.get(key);
       if (entry) entry.count++;
-      else current.set(key, { first: f, count: 1 });
+      else current.set(key, entry = { first: f, count: 1, kept: undefined });
+      if (f.kept) {
+        entry.kept ??= { keys: new Set(), incompleteList: false };
+        for (const k of f.kept.keys) entry.kept.keys.add(k);
+        if (f.kept.incompleteList) entry.kept.incompleteList = true;
+      }
     }
     const next = new Map<string, ActiveFailure>();
-    for (const [key, { first, count }] of current) {
+    for (const [key, { first, count, kept }] of current) {
       const existing = this.active.get(key);
       if (existing) {
         next.set(key, existing);
@@ -413,10 +491,12 @@ export class RestReceiver implements Lifecycle {
           ? ` (${others} of this poll failed the same way)`
           : ` (${count} requests to ${first.request.template} failed this way)`;
       }
+      if (first.failure.advice) message += `. ${first.failure.advice}`;
+      if (kept) message += this.keptText(kept);
       const status = first.failure.statusCode === undefined ? '' : ` ${first.failure.statusCode}`;
       const short = `${first.failure.errorType === String(first.failure.statusCode) ? `HTTP${status}` : first.failure.errorType}` +
         `${allSame ? '' : ` at ${first.request.template}`}`;
-      next.set(key, { message, short, since: Date.now() });
+      next.set(key, { message, short, shape: kept !== undefined, since: Date.now() });
       this.log.problem(`api|${key}`, 'error', message);
       emitEvent(this.host.logger, telemetry.apiError, {
         severity: 'ERROR',
@@ -433,7 +513,9 @@ export class RestReceiver implements Lifecycle {
     for (const [key, old] of this.active) {
       if (next.has(key)) continue;
       const seconds = Math.round((Date.now() - old.since) / 1000);
-      this.log.resolved(`api|${key}`, `the Backbone REST API works again after ${seconds}s (was: ${old.short})`);
+      this.log.resolved(`api|${key}`, old.shape
+        ? `the Backbone REST API answers in the documented shape again after ${seconds}s (was: ${old.short}); the values reported are current again`
+        : `the Backbone REST API works again after ${seconds}s (was: ${old.short})`);
     }
     this.active = next;
   }

@@ -1,13 +1,16 @@
-// The HTTP client and the tolerant reading of the API's JSON, without the agent around them:
-// DNS failures, an announced size above the cap, compressed answers, the bound on requests
-// in flight; unknown fields, renamed wrappers, text where booleans or numbers belong.
+// The HTTP client and the reading of the API's JSON, without the agent around them: DNS
+// failures, an announced size above the cap, compressed answers, the bound on requests in
+// flight; unknown fields and renamed wrappers tolerated, wrong types and text that is not
+// UTF-8 named by their JSON path.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { ApiClient, type ApiClientOptions, type ApiRequest } from '../../../src/receivers/backbone_rest/api-client.ts';
-import { parseIntegrationList, parseStatusBlock } from '../../../src/receivers/backbone_rest/api-model.ts';
+import { problemText } from '../../../src/receivers/backbone_rest/answer-shape.ts';
+import { decodeAnswer } from '../../../src/receivers/backbone_rest/answer-text.ts';
+import { readIntegrationList, readStatusAnswer } from '../../../src/receivers/backbone_rest/api-model.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const LIST: ApiRequest = { template: '/integrations', pathSegments: ['integrations'], expect: 'json' };
@@ -153,24 +156,22 @@ describe('the client', () => {
 });
 
 describe('reading the JSON', () => {
-  test('unknown fields are ignored; text booleans and numbers are read; missing stays missing', () => {
-    const parsed = parseIntegrationList([
+  test('unknown fields are ignored, missing stays missing, unknown status values pass through as text', () => {
+    const reading = readIntegrationList([
       {
         integrationKey: 'INT-1', brandNewField: { deep: true },
         firstConnector: { connectorKey: 'AP-1', projectKey: 'AP' },
         status: {
           status: 'HANDSHAKE', somethingNew: 1,
-          firstConnector: { online: 'true', reconnecting: 0, issuesInError: '4', incomingRouteStatus: 'STARTED', externalRouteStatus: 'NEW_VALUE' },
-          secondConnector: { connectorKey: 'BP-2', online: 'maybe', issuesInError: -1 },
+          firstConnector: { online: true, reconnecting: false, issuesInError: 4, incomingRouteStatus: ' STARTED ', externalRouteStatus: 'NEW_VALUE' },
+          secondConnector: { connectorKey: 'BP-2' },
         },
       },
-      { summary: 'no key: left out' },
-      'not even an object',
       { integrationKey: 'INT-2', status: 'RUNNING' },
     ]);
-    assert.ok(parsed.ok);
-    assert.equal(parsed.value.skipped, 2);
-    const [one, two] = parsed.value.items;
+    assert.deepEqual(reading.problems, []);
+    assert.equal(reading.complete, true);
+    const [one, two] = reading.items;
     assert.equal(one!.key, 'INT-1');
     assert.deepEqual(one!.configuredConnectorKeys, { first: 'AP-1' });
     assert.deepEqual(one!.embedded, {
@@ -185,22 +186,54 @@ describe('reading the JSON', () => {
     });
     // A status given as text only: no connectors embedded, so /status is asked.
     assert.equal(two!.embedded, undefined);
+    assert.deepEqual(two!.problems, []);
   });
 
-  test('a list wrapped in an object under a usual name is accepted; anything else is a clear problem', () => {
-    const wrapped = parseIntegrationList({ values: [{ integrationKey: 'INT-1' }], total: 1 });
-    assert.ok(wrapped.ok && wrapped.value.items.length === 1);
-    const error = parseIntegrationList({ errorMessages: ['Backbone is not licensed'], errors: {} });
-    assert.ok(!error.ok);
-    assert.equal(error.problem, 'expected a list of integrations, found an object with keys errorMessages, errors ("Backbone is not licensed")');
-    const nothing = parseIntegrationList(null);
-    assert.ok(!nothing.ok && nothing.problem === 'expected a list of integrations, found null');
+  test('a wrong type is a problem naming its path; only that entry is not read', () => {
+    const reading = readIntegrationList([
+      { integrationKey: 'INT-1', status: { status: 'RUNNING' } },
+      { integrationKey: 'INT-2', status: { firstConnector: { online: 'true', issuesInError: 2.5 } } },
+      'not even an object',
+    ]);
+    assert.deepEqual(reading.problems.map(problemText), [
+      'integrations[1].status.firstConnector.online: expected a boolean (true or false), got "true"',
+      'integrations[1].status.firstConnector.issuesInError: expected a whole number ≥ 0, got 2.5',
+      'integrations[2]: expected an object (a synchronization), got "not even an object"',
+    ]);
+    assert.deepEqual(reading.items.map((i) => [i.key, i.problems.length]), [['INT-1', 0], ['INT-2', 2]]);
+    assert.equal(reading.complete, false, 'entry 2 belongs to no known synchronization');
+  });
+
+  test('a list wrapped in an object under a usual name is accepted, and its paths say where; anything else is a clear problem', () => {
+    const wrapped = readIntegrationList({ values: [{ integrationKey: 'INT-1' }, { integrationKey: 7 }], total: 2 });
+    assert.deepEqual(wrapped.items.map((i) => i.key), ['INT-1']);
+    assert.deepEqual(wrapped.problems.map(problemText), ['values[1].integrationKey: expected a non-empty string, got 7']);
+    const error = readIntegrationList({ errorMessages: ['Backbone is not licensed'], errors: {} });
+    assert.deepEqual(error.problems.map(problemText), [
+      '(the answer): expected a list of integrations, got an object with keys errorMessages, errors ("Backbone is not licensed")',
+    ]);
+    assert.deepEqual(readIntegrationList(null).problems.map(problemText), ['(the answer): expected a list of integrations, got null']);
   });
 
   test('a status block wrapped once more is unwrapped', () => {
-    const parsed = parseStatusBlock({ status: { status: 'RUNNING', firstConnector: { connectorKey: 'AP-1', online: true } } });
-    assert.ok(parsed.ok);
-    assert.equal(parsed.value.status, 'RUNNING');
-    assert.equal(parsed.value.connectors.first?.online, true);
+    const reading = readStatusAnswer({ status: { status: 'RUNNING', firstConnector: { connectorKey: 'AP-1', online: true } } });
+    assert.equal(reading.block?.status, 'RUNNING');
+    assert.equal(reading.block?.connectors.first?.online, true);
+    const bad = readStatusAnswer({ status: { status: 'RUNNING', firstConnector: { connectorKey: 'AP-1', online: null } } });
+    assert.deepEqual(bad.problems.map(problemText), ['status.status.firstConnector.online: expected a boolean (true or false), got null']);
+  });
+
+  test('text that was not UTF-8: the field, the bytes as \\xNN, and where in the answer', () => {
+    const decoded = decodeAnswer(Buffer.concat([
+      Buffer.from('{"status":"RUN'), Buffer.from([0xff]), Buffer.from('NING","firstConnector":{"connectorKey":"A\u00e9'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}'),
+    ]));
+    assert.deepEqual(decoded.invalid, { count: 2, firstOffset: 14 });
+    const reading = readStatusAnswer(JSON.parse(decoded.text), decoded.invalid);
+    assert.equal(reading.block, undefined);
+    assert.deepEqual(reading.problems.map(problemText), [
+      'status.status: expected UTF-8 text, got "RUN\\xffNING" (2 bytes of the answer are not UTF-8, the first at offset 14)',
+      'status.firstConnector.connectorKey: expected UTF-8 text, got "Aé\\xc3(" (2 bytes of the answer are not UTF-8, the first at offset 14)',
+    ]);
+    assert.equal(decodeAnswer(Buffer.from('["Aé€𝄞"]')).invalid, undefined, 'UTF-8 is decoded as it is');
   });
 });
