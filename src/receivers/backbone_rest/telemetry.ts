@@ -7,7 +7,7 @@ const REQUEST = [ATTR.httpRequestMethod, ATTR.urlTemplate, ATTR.httpResponseStat
 
 export const apiUp: MetricDeclaration = {
   name: 'backbone.api.up', kind: 'gauge', unit: '1', valueType: 'int', attributes: [],
-  description: '1 when every request of the last poll of the Backbone REST API succeeded, else 0.',
+  description: '1 when every request of the last poll of the Backbone REST API succeeded and every answer had the documented shape, else 0. While it is 0, what the failed requests were about is left out of the other metrics, except after an answer of the wrong shape (`error.type` `unexpected_response`): the synchronizations it is about keep the values of the last good answer (stale), as the `backbone.api.error` record says.',
 };
 export const apiRequestDuration: MetricDeclaration = {
   name: 'backbone.api.request.duration', kind: 'histogram', unit: 's', valueType: 'double', attributes: REQUEST,
@@ -56,7 +56,7 @@ export const connectorChanged: EventDeclaration = {
 };
 export const apiError: EventDeclaration = {
   name: 'backbone.api.error',
-  when: 'The REST API failed where it had worked (or at the first poll). Not repeated while it keeps failing the same way.',
+  when: 'The REST API failed where it had worked (or at the first poll), or answered in a shape it does not document (`unexpected_response`: the body names the JSON path, what was expected and what came, and which synchronizations keep their last good values meanwhile). Not repeated while it keeps failing the same way.',
   severity: 'ERROR',
   attributes: REQUEST,
 };
