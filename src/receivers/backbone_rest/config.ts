@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { httpUrl, positiveDuration, stringMap } from '../../config/schema-types.ts';
+import { durationIn, httpUrl, stringMap } from '../../config/schema-types.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 
 /**
@@ -65,9 +65,9 @@ export const restConfigSchema = z.strictObject({
   project_keys: z.array(z.string().min(1).regex(/^\S+$/, 'expected a Jira project key without spaces, for example AP'))
     .default([])
     .refine((keys) => new Set(keys).size === keys.length, 'a project key is listed twice'),
-  collection_interval: positiveDuration(30_000),
+  collection_interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
   /** Per request: from sending it to the last byte of the answer. */
-  timeout: positiveDuration(10_000),
+  timeout: durationIn(10_000, { min: 100, max: 600_000 }),
   tls: z.strictObject({
     /** PEM file of the CA that signed Jira's certificate (a private CA or a self-signed certificate). */
     ca_file: z.string().default(''),

@@ -513,9 +513,13 @@ export class RestReceiver implements Lifecycle {
     for (const [key, old] of this.active) {
       if (next.has(key)) continue;
       const seconds = Math.round((Date.now() - old.since) / 1000);
-      this.log.resolved(`api|${key}`, old.shape
-        ? `the Backbone REST API answers in the documented shape again after ${seconds}s (was: ${old.short}); the values reported are current again`
-        : `the Backbone REST API works again after ${seconds}s (was: ${old.short})`);
+      // Over, but replaced by another failure (said above): not "works again".
+      const message = next.size > 0
+        ? `the Backbone REST API no longer fails this way after ${seconds}s (was: ${old.short}); it still fails as reported above`
+        : old.shape
+          ? `the Backbone REST API answers in the documented shape again after ${seconds}s (was: ${old.short}); the values reported are current again`
+          : `the Backbone REST API works again after ${seconds}s (was: ${old.short})`;
+      this.log.resolved(`api|${key}`, message);
     }
     this.active = next;
   }

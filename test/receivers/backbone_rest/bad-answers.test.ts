@@ -317,4 +317,26 @@ describe('while one synchronization\'s answer is malformed', () => {
     api.setStatus('INT-17', 'RUNNING');
     await h.step();
   });
+
+  test('another problem instead of the first: a new error, and no line claiming the answers are right again', async (t) => {
+    const api = backbones.older;
+    const h = agents.older!;
+    t.after(() => api.behave());
+    await h.step();
+    const mark = h.agent.logLines.length;
+    api.tamper('integrations', list([[1, 'status', 'firstConnector', 'online'], 'yes']));
+    await h.step();
+    api.tamper('integrations', list([[1, 'status', 'firstConnector', 'issuesInError'], 'many']));
+    await h.step();
+    assert.deepEqual(events(h.otlp, 'backbone.api.error').map((r) => r.body.replace(/^.*shape: /, '').replace(/\. This .*/, '')),
+      ['integrations[1].status.firstConnector.issuesInError: expected a whole number ≥ 0, got "many"']);
+    const said = h.agent.logLines.slice(mark).filter((l) => / (ERROR|INFO) /.test(l)).map((l) => l.replace(/^.* (ERROR|INFO) /, '$1 ').replace(/GET \S+ /, ''));
+    assert.equal(said.length, 3, said.join('\n'));
+    assert.match(said[0]!, /^ERROR unexpected answer .*online: expected a boolean/);
+    assert.match(said[1]!, /^ERROR unexpected answer .*issuesInError: expected a whole number/);
+    assert.match(said[2]!, /^INFO .*the Backbone REST API no longer fails this way after \d+s \(was: unexpected_response at \/integrations\); it still fails as reported above/);
+    api.behave();
+    await h.step();
+    assert.equal(h.agent.logLines.slice(mark).filter((l) => l.includes(' INFO ') && l.includes('the Backbone REST API answers in the documented shape again')).length, 1);
+  });
 });
