@@ -10,7 +10,7 @@ import {
   type ApiFailure, htmlFailure, jsonFailure, looksLikeHtml, type Phase, type RequestContext, statusFailure, timeoutFailure,
   tooLargeFailure, transportFailure,
 } from './failures.ts';
-import { decodeAnswer, type InvalidBytes } from './answer-text.ts';
+import { decodeAnswer, type InvalidBytes, showEscapedBytes } from './answer-text.ts';
 
 /** The API's base path below the Jira base URL (../shared/spec/backbone.md §1). */
 export const API_PATH = '/plugins/servlet/backbone-issue-sync/api/1/';
@@ -276,7 +276,10 @@ export class ApiClient {
     raw: Buffer,
     durationMs: number,
   ): ApiResult {
-    const failed = (failure: ApiFailure): ApiResult => ({ ok: false, request, statusCode, failure, durationMs });
+    // Texts quoted from an answer that is not UTF-8 show its bytes as \xNN, never as broken characters.
+    const failed = (failure: ApiFailure): ApiResult => ({
+      ok: false, request, statusCode, failure: { ...failure, message: showEscapedBytes(failure.message) }, durationMs,
+    });
     let body: Buffer;
     try {
       body = decode(raw, headers, this.options.maxResponseBytes);

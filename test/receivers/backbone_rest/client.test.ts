@@ -143,6 +143,17 @@ describe('the client', () => {
     assert.ok(!result.failure.message.includes('secret'));
   });
 
+  test('an answer that is neither JSON nor UTF-8: its bytes are quoted as \\xNN, never as broken characters', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(Buffer.from([0x5b, 0xff, 0x5d]));
+    const api = client(base);
+    const result = await api.get(LIST);
+    api.close();
+    assert.ok(!result.ok);
+    assert.equal(result.failure.errorType, 'invalid_json');
+    assert.match(result.failure.message, /the answer is not valid JSON \(.*\\xff/);
+    assert.ok(!/[\uD800-\uDFFF\uFFFD]/.test(result.failure.message), result.failure.message);
+  });
+
   test('close() aborts what is in flight', async () => {
     let arrived = false;
     handler = () => { arrived = true; }; // never answers
