@@ -1,0 +1,40 @@
+// npm run package [-- --arch x64|arm64] [--format tar|deb|rpm] [--fast]: the release in
+// release/ (scripts/package/release.ts says what and how). Prints each file and its size.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Arch, ARCHES, type Format, FORMATS } from './package/layout.ts';
+import { buildRelease } from './package/release.ts';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    arch: { type: 'string', multiple: true },
+    format: { type: 'string', multiple: true },
+    fast: { type: 'boolean', default: false },
+  },
+});
+const pick = <T extends string>(given: string[] | undefined, all: readonly T[], what: string): readonly T[] => {
+  for (const value of given ?? []) {
+    if (!all.includes(value as T)) throw new Error(`--${what} ${value}: one of ${all.join(', ')}`);
+  }
+  return (given as T[] | undefined) ?? all;
+};
+
+const work = mkdtempSync(path.join(tmpdir(), 'backbone-package-'));
+try {
+  const started = Date.now();
+  const release = await buildRelease({
+    repo, out: path.join(repo, 'release'), work, fast: values.fast,
+    arches: pick<Arch>(values.arch, ARCHES, 'arch'), formats: pick<Format>(values.format, FORMATS, 'format'),
+    log: (line) => console.log(line),
+  });
+  console.log(`\nrelease/ (${release.version}, Node.js ${release.nodeVersion}, ${((Date.now() - started) / 1000).toFixed(0)} s):`);
+  for (const artifact of release.artifacts) {
+    console.log(`  ${(artifact.bytes / 1024 / 1024).toFixed(1).padStart(6)} MiB  ${path.basename(artifact.file)}`);
+  }
+  console.log(`  ${path.basename(release.checksums)}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
