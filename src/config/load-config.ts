@@ -205,7 +205,9 @@ function zodIssues(error: z.ZodError, prefix: (string | number)[], schema: unkno
       continue;
     }
     const input = (issue as { input?: unknown }).input;
-    out.push(locator.locate({ path, message: describeZodIssue(issue, input) }));
+    // A custom issue may point inside a string value (an OTTL condition): params.offset.
+    const offset = (issue as { params?: { offset?: unknown } }).params?.offset;
+    out.push(locator.locate({ path, message: describeZodIssue(issue, input) }, false, typeof offset === 'number' ? offset : undefined));
   }
   return out;
 }
@@ -225,10 +227,11 @@ class Locator {
     this.lineCounter = lineCounter;
   }
 
-  locate(issue: ConfigIssue, atKey = false): ConfigIssue {
+  /** `offset`: a position inside the string value at the path, for an error in its text. */
+  locate(issue: ConfigIssue, atKey = false, offset?: number): ConfigIssue {
     const node = this.find(issue.path, atKey);
     if (!node?.range) return issue;
-    const position = this.lineCounter.linePos(node.range[0]);
+    const position = this.lineCounter.linePos(offset === undefined ? node.range[0] : sourceOffset(node, offset));
     let message = issue.message;
     const expanded = isScalar(node) ? this.expanded.get(node) : undefined;
     if (expanded) {
@@ -263,5 +266,22 @@ class Locator {
       }
     }
     return found;
+  }
+}
+
+/**
+ * Where the character at `offset` of a one-line string scalar stands in the file: after the
+ * opening quote, and after the escapes before it ('' in single quotes, \" and \\ in double
+ * quotes). Other scalars (block or multi-line ones) point at their start.
+ */
+function sourceOffset(node: { range?: [number, number, number] | null }, offset: number): number {
+  const start = node.range![0];
+  if (!isScalar(node) || typeof node.value !== 'string') return start;
+  const value = node.value.slice(0, offset);
+  switch (node.type) {
+    case 'PLAIN': return start + offset;
+    case 'QUOTE_SINGLE': return start + 1 + offset + (value.match(/'/g)?.length ?? 0);
+    case 'QUOTE_DOUBLE': return start + 1 + offset + (value.match(/["\\]/g)?.length ?? 0);
+    default: return start;
   }
 }

@@ -1,0 +1,36 @@
+// The filter's log stage for `logs.log_record` conditions: a record that matches any of them
+// is dropped; the others pass on unchanged.
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordView } from './ottl/contexts.ts';
+
+export function logRecordView(record: ReadWriteLogRecord): LogRecordView {
+  return {
+    body: record.body, attributes: record.attributes, resourceAttributes: record.resource.attributes,
+    severityNumber: record.severityNumber, severityText: record.severityText, eventName: record.eventName,
+  };
+}
+
+type Committing = { commit?(): Promise<unknown> };
+
+export class ConditionStage implements LogRecordProcessor {
+  private readonly next: LogRecordProcessor;
+  private readonly matches: (record: LogRecordView) => boolean;
+  constructor(matches: (record: LogRecordView) => boolean, next: LogRecordProcessor) {
+    this.next = next;
+    this.matches = matches;
+  }
+  onEmit(record: ReadWriteLogRecord): void {
+    if (!this.matches(logRecordView(record))) this.next.onEmit(record);
+  }
+  forceFlush(): Promise<void> {
+    return this.next.forceFlush();
+  }
+  /** Passed on to the next stage, like every logs stage (the exporters answer; see LogStage in component.ts). */
+  commit(): Promise<unknown> {
+    const next = this.next as LogRecordProcessor & Committing;
+    return next.commit ? next.commit() : Promise.resolve({ kept: false, lost: 0 });
+  }
+  shutdown(): Promise<void> {
+    return this.next.shutdown();
+  }
+}
