@@ -31,9 +31,11 @@ export function counter(meter: Meter, declaration: MetricDeclaration) {
   return meter.createCounter(declaration.name, options(declaration));
 }
 
-export function histogram(meter: Meter, declaration: MetricDeclaration) {
+/** `boundaries`: bucket boundaries from the configuration, instead of the declared ones. */
+export function histogram(meter: Meter, declaration: MetricDeclaration, boundaries?: readonly number[]) {
   expectKind(declaration, 'histogram');
-  const advice = declaration.buckets ? { explicitBucketBoundaries: [...declaration.buckets] } : undefined;
+  const buckets = boundaries ?? declaration.buckets;
+  const advice = buckets ? { explicitBucketBoundaries: [...buckets] } : undefined;
   return meter.createHistogram(declaration.name, { ...options(declaration), ...(advice ? { advice } : {}) });
 }
 

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { positiveDuration } from '../../config/schema-types.ts';
 import { foldersConfigSchema } from '../backbone_folders/config.ts';
 import { STATES } from '../backbone_folders/states.ts';
+import { DWELL_TIME_BOUNDARIES } from './telemetry.ts';
 
 const stateName = z.enum(STATES);
 // The layout settings are the folder scanner's own, so both read the tree the same way.
@@ -31,6 +32,12 @@ export const eventsConfigSchema = z.strictObject({
   project_depth: layout.project_depth,
   states: layout.states,
   message_suffix: layout.message_suffix,
+  /** backbone.message.dwell_time: its histogram buckets. */
+  dwell_time: z.strictObject({
+    /** Bucket boundaries in seconds, increasing; each bucket is one series per project and from/to pair in Prometheus-style backends; [] keeps count and sum only. */
+    boundaries: z.array(z.number().positive()).default([...DWELL_TIME_BOUNDARIES])
+      .refine((list) => list.every((value, i) => i === 0 || value > list[i - 1]!), 'expected increasing boundaries in seconds, such as [10, 60, 3600]'),
+  }).prefault({}),
 }).superRefine((config, ctx) => {
   if (config.storage !== undefined && isInside(path.resolve(config.storage), path.resolve(config.root))) {
     ctx.addIssue({

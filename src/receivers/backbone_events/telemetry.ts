@@ -12,10 +12,19 @@ export const messageTransitions: MetricDeclaration = {
   description: 'Message files that appeared in, moved between or disappeared from the state folders; `none` where the message did not exist before or does not exist after.',
 };
 
+/**
+ * The default bucket boundaries of backbone.message.dwell_time (receiver setting
+ * dwell_time.boundaries): 10 s, 1 min, 10 min, 1 h, 6 h, 1 d, 7 d. Every bucket is a series per
+ * project and from/to pair in Prometheus-style backends, so there are few, where the answers
+ * differ: seconds (moves are seen at the poll interval, 5 s by default, so finer buckets
+ * would measure the watcher) up to days (a message waiting or in error for a week).
+ */
+export const DWELL_TIME_BOUNDARIES: readonly number[] = [10, 60, 600, 3_600, 21_600, 86_400, 604_800];
+
 export const messageDwellTime: MetricDeclaration = {
   name: 'backbone.message.dwell_time', kind: 'histogram', unit: 's', valueType: 'double', attributes: MOVE,
   description: 'Time a message spent in `from_state` before it moved on or disappeared (from when it entered the state; for messages there when the watcher started, from their modification time).',
-  buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 21_600, 86_400, 259_200, 604_800],
+  buckets: DWELL_TIME_BOUNDARIES,
 };
 
 export const watcherMode: MetricDeclaration = {
