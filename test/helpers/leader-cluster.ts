@@ -73,8 +73,9 @@ export function followedRels(files: readonly TreeFile[]): Set<string> {
 /** Paths (relative to the root) in a watcher checkpoint file; undefined when it cannot be read yet. */
 export function checkpointRels(file: string): Set<string> | undefined {
   try {
-    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as { entries: [string, number, number][] };
-    return new Set(checkpoint.entries.map(([rel]) => rel));
+    // Version 2: [folder, names, since, inodes] per folder.
+    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as { entries: [string, string[], number[], number[]][] };
+    return new Set(checkpoint.entries.flatMap(([folder, names]) => names.map((name) => `${folder}/${name}`)));
   } catch {
     return undefined;
   }

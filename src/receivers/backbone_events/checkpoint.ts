@@ -1,30 +1,50 @@
 // What the watcher has reported, kept in `storage` so that a restarted agent reports the moves
 // made while it was stopped, and none it had already reported. Written atomically (temporary
 // file, fsync, rename); a missing, unreadable or corrupt checkpoint means a fresh start.
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { describe, errorCode, type WatcherFs } from './watcher-fs.ts';
 
-export const CHECKPOINT_VERSION = 1;
+// Version 2 keeps the messages per folder (the folder's path once, then its names, since and
+// inodes as three arrays): 200,000 messages take about 9 MB on disk instead of 16, and are read
+// without a validation library walking every entry. Version 1 (one [path, since, inode] per
+// message) is still read, and rewritten as version 2 at the next checkpoint.
+export const CHECKPOINT_VERSION = 2;
 
-/** One message where the watcher last saw it: [path relative to the root, since (ms), inode]. */
-export type CheckpointEntry = [rel: string, sinceMs: number, ino: number];
+/** The messages of one folder where the watcher last saw them: names, since (ms) and inodes, index by index. */
+export interface CheckpointFolder {
+  /** The folder, relative to the root. */
+  rel: string;
+  names: string[];
+  since: number[];
+  ino: number[];
+}
 
 export interface Checkpoint {
   version: typeof CHECKPOINT_VERSION;
   /** What the entries' states depend on: root and layout settings. Another value means a fresh start. */
   layout: string;
   savedAtMs: number;
-  entries: CheckpointEntry[];
+  entries: CheckpointFolder[];
 }
 
-const checkpointSchema = z.strictObject({
-  version: z.literal(CHECKPOINT_VERSION),
+const headerSchema = z.object({
+  version: z.number(),
+  layout: z.string(),
+  savedAtMs: z.number(),
+  entries: z.array(z.unknown()),
+});
+
+const version1Schema = z.strictObject({
+  version: z.literal(1),
   layout: z.string(),
   savedAtMs: z.number(),
   entries: z.array(z.tuple([z.string().min(1), z.number(), z.number()])),
 });
+
+/** On disk, version 2: [folder, names, since, inodes]. */
+type StoredFolder = [rel: string, names: string[], since: number[], ino: number[]];
 
 export type LoadResult =
   | { kind: 'loaded'; checkpoint: Checkpoint }
@@ -48,21 +68,100 @@ export async function loadCheckpoint(fs: WatcherFs, file: string, layout: string
   } catch (error) {
     return { kind: 'fresh', reason: `the checkpoint ${file} is corrupt (${describe(error)})` };
   }
-  const checked = checkpointSchema.safeParse(parsed);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
+  const corrupt = (issue: z.core.$ZodIssue | undefined): LoadResult => {
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     return { kind: 'fresh', reason: `the checkpoint ${file} is corrupt (${issue?.message ?? 'unexpected content'}${where})` };
+  };
+  const header = headerSchema.safeParse(parsed);
+  if (!header.success) return corrupt(header.error.issues[0]);
+  let checkpoint: Checkpoint;
+  if (header.data.version === 1) {
+    const old = version1Schema.safeParse(parsed);
+    if (!old.success) return corrupt(old.error.issues[0]);
+    checkpoint = { ...old.data, version: CHECKPOINT_VERSION, entries: fromVersion1(old.data.entries) };
+  } else if (header.data.version === CHECKPOINT_VERSION) {
+    const entries: CheckpointFolder[] = [];
+    for (const [index, stored] of header.data.entries.entries()) {
+      if (!isStoredFolder(stored)) return corrupt({ code: 'custom', message: 'expected [folder, names, since, inodes] of equal lengths', path: ['entries', index], input: undefined });
+      entries.push({ rel: stored[0], names: stored[1], since: stored[2], ino: stored[3] });
+    }
+    checkpoint = { version: CHECKPOINT_VERSION, layout: header.data.layout, savedAtMs: header.data.savedAtMs, entries };
+  } else {
+    return { kind: 'fresh', reason: `the checkpoint ${file} has version ${header.data.version}, which this agent does not read` };
   }
-  if (checked.data.layout !== layout) {
+  if (checkpoint.layout !== layout) {
     return { kind: 'fresh', reason: `the checkpoint ${file} was written for another root or folder layout` };
   }
-  return { kind: 'loaded', checkpoint: checked.data as Checkpoint };
+  return { kind: 'loaded', checkpoint };
 }
 
 export async function saveCheckpoint(fs: WatcherFs, file: string, checkpoint: Checkpoint): Promise<void> {
   await fs.mkdir(path.dirname(file));
-  await fs.writeFileAtomic(file, JSON.stringify(checkpoint));
+  await removeStaleTemporaries(file);
+  try {
+    // Temporary file, fsync, rename, fsync of the folder (watcher-fs.ts): a kill -9 or a power
+    // cut leaves the old checkpoint or the new one, never a mix.
+    await fs.writeFileAtomic(file, serialise(checkpoint));
+  } catch (error) {
+    // A write cut short (a full disk, say) leaves no temporary file behind.
+    await rm(`${file}.${process.pid}.tmp`, { force: true }).catch(() => {});
+    throw error;
+  }
+}
+
+const cleaned = new Set<string>();
+
+/** Temporary files of earlier processes killed while writing this checkpoint: removed once per process. */
+async function removeStaleTemporaries(file: string): Promise<void> {
+  if (cleaned.has(file)) return;
+  cleaned.add(file);
+  const prefix = `${path.basename(file)}.`;
+  try {
+    for (const name of await readdir(path.dirname(file))) {
+      if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(path.join(path.dirname(file), name), { force: true });
+    }
+  } catch {
+    // nothing to clean
+  }
+}
+
+/** The checkpoint as text: one JSON document, built folder by folder (no object per message on the way). */
+function serialise(checkpoint: Checkpoint): string {
+  const parts: string[] = [];
+  for (const folder of checkpoint.entries) {
+    if (folder.names.length === 0) continue;
+    const stored: StoredFolder = [folder.rel, folder.names, folder.since, folder.ino];
+    parts.push(JSON.stringify(stored));
+  }
+  const head = JSON.stringify({ version: checkpoint.version, layout: checkpoint.layout, savedAtMs: checkpoint.savedAtMs });
+  return `${head.slice(0, -1)},"entries":[\n${parts.join(',\n')}\n]}\n`;
+}
+
+function isStoredFolder(value: unknown): value is StoredFolder {
+  if (!Array.isArray(value) || value.length !== 4) return false;
+  const [rel, names, since, ino] = value as unknown[];
+  if (typeof rel !== 'string' || !Array.isArray(names) || !Array.isArray(since) || !Array.isArray(ino)) return false;
+  if (since.length !== names.length || ino.length !== names.length) return false;
+  for (let i = 0; i < names.length; i++) {
+    if (typeof names[i] !== 'string' || names[i] === '' || typeof since[i] !== 'number' || typeof ino[i] !== 'number') return false;
+  }
+  return true;
+}
+
+/** Version 1's [path, since, inode] per message, grouped by folder. */
+function fromVersion1(entries: readonly [string, number, number][]): CheckpointFolder[] {
+  const folders = new Map<string, CheckpointFolder>();
+  for (const [rel, since, ino] of entries) {
+    const slash = rel.lastIndexOf('/');
+    if (slash < 0) continue;
+    const folderRel = rel.slice(0, slash);
+    let folder = folders.get(folderRel);
+    if (!folder) folders.set(folderRel, (folder = { rel: folderRel, names: [], since: [], ino: [] }));
+    folder.names.push(rel.slice(slash + 1));
+    folder.since.push(since);
+    folder.ino.push(ino);
+  }
+  return [...folders.values()];
 }
 
 // With leader election (ReceiverLeadership), the checkpoint lives in the lease folder on the

@@ -331,7 +331,7 @@ export class EventsReceiver implements Lifecycle {
   private afterRound(report: RoundReport): void {
     const types = new Set<string>();
     for (const problem of report.problems) {
-      if (types.has(problem.type)) continue;
+      if (types.has(problem.type) || problem.type === 'root-missing') continue;
       types.add(problem.type);
       const count = report.problems.filter((p) => p.type === problem.type).length;
       this.log.problem(`list-${problem.type}`, 'warn',
@@ -342,6 +342,11 @@ export class EventsReceiver implements Lifecycle {
     }
     this.activeProblems = types;
     this.warnOversized(report.oversized);
+    if (report.rootMissing) {
+      this.log.problem('root-missing', 'error', `the Backbone root ${this.root} does not exist (moved away, renamed or not mounted?): the messages known are kept as they were and nothing is reported until it is back`);
+    } else {
+      this.log.resolved('root-missing', `the Backbone root ${this.root} is back`);
+    }
     if (report.emptyRoot) {
       this.log.problem('empty-root', 'warn', `${this.root} holds no project folder any more (not mounted?): the messages known are kept until it does again`);
     } else {

@@ -12,23 +12,17 @@
 // so nothing is reported twice and, as every listed folder is listed again and again, nothing
 // is missed.
 import { ISSUE_STATES } from '../backbone_folders/states.ts';
-import type { CheckpointEntry } from './checkpoint.ts';
+import type { CheckpointFolder } from './checkpoint.ts';
+import { type Known, KnownMessages } from './known-messages.ts';
 import { absolute, type Folder, joinRel, type TrackedFile, type TreeLayout, type WalkProblem, type WalkResult } from './tree-walk.ts';
 import type { DetectedBy, Transition } from './transition.ts';
 import { type FileInfo, isGone, type WatcherFs } from './watcher-fs.ts';
 
-interface Known {
-  rel: string;
-  name: string;
-  folderRel: string;
-  /** When it entered its state (ms). */
-  since: number;
-  ino: number;
-  /** When it was last seen where it is (ms, this host's clock). */
-  seenAt: number;
-  /** First seen missing, while it is looked for. */
-  vanishedAt?: number;
-  vanishBy?: DetectedBy;
+/** A message seen missing, while it is looked for. */
+interface Vanish {
+  /** First seen missing. */
+  at: number;
+  by: DetectedBy;
 }
 
 export interface RoundReport {
@@ -36,6 +30,8 @@ export interface RoundReport {
   oversized: string[];
   /** The root had no project folder while messages were known: nothing was taken as gone. */
   emptyRoot: boolean;
+  /** The root does not exist: nothing was taken as gone. */
+  rootMissing: boolean;
   /** Project folders found. */
   projects: number;
   /** Folders to watch in native mode: every folder the walk opened. */
@@ -79,9 +75,15 @@ export class Reconciler {
   private readonly now: () => number;
   private readonly concurrency: number;
   private readonly root: string;
-  private readonly known = new Map<string, Known>();
-  private readonly byKey = new Map<string, string[]>();
-  private readonly pendingVanish = new Set<string>();
+  private readonly known = new KnownMessages();
+  private readonly pendingVanish = new Map<Known, Vanish>();
+  /**
+   * Folders that could not be listed and have not been listed since the start (nor known from
+   * the checkpoint): when they can be, their files are the starting point, not appearances.
+   */
+  private readonly blind = new Set<string>();
+  /** Folders listed at least once since the start. */
+  private readonly seenFolders = new Set<string>();
   /** Files that appeared while a twin of the same name still exists elsewhere: rel -> first seen. */
   private readonly pendingAppear = new Map<string, number>();
   private folders = new Map<string, Folder>();
@@ -116,32 +118,42 @@ export class Reconciler {
   /** When the next grace period ends, if any is running. */
   nextDeadline(): number | undefined {
     let earliest: number | undefined;
-    for (const rel of this.pendingVanish) {
-      const at = this.known.get(rel)?.vanishedAt;
-      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
-    }
+    for (const { at } of this.pendingVanish.values()) if (earliest === undefined || at < earliest) earliest = at;
     for (const at of this.pendingAppear.values()) if (earliest === undefined || at < earliest) earliest = at;
     return earliest === undefined ? undefined : earliest + this.graceMs;
   }
 
   /** Takes the checkpoint's messages as known, as last seen when it was written. */
-  restore(entries: readonly CheckpointEntry[], savedAtMs: number): number {
+  restore(entries: readonly CheckpointFolder[], savedAtMs: number): number {
     let restored = 0;
-    for (const [rel, since, ino] of entries) {
-      const slash = rel.lastIndexOf('/');
-      if (slash < 0) continue;
-      const folder = this.layout.folderAt(rel.slice(0, slash));
-      const name = rel.slice(slash + 1);
-      if (!folder.listed || !this.layout.tracks(folder, name)) continue;
-      this.add({ rel, name, folderRel: folder.rel, since, ino, seenAt: savedAtMs }, folder);
-      restored++;
+    for (const { rel, names, since, ino } of entries) {
+      if (rel === '') continue;
+      const folder = this.layout.folderAt(rel);
+      if (!folder.listed) continue;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        if (!this.layout.tracks(folder, name) || this.known.folder(rel)?.byName.has(name)) continue;
+        this.add(folder, name, since[i]!, ino[i]!, savedAtMs);
+        restored++;
+      }
     }
     return restored;
   }
 
-  snapshot(): CheckpointEntry[] {
-    const entries: CheckpointEntry[] = [];
-    for (const known of this.known.values()) entries.push([known.rel, known.since, known.ino]);
+  /** What the checkpoint keeps: per folder, the names, since and inode of its messages. */
+  snapshot(): CheckpointFolder[] {
+    const entries: CheckpointFolder[] = [];
+    for (const dir of this.known.allFolders()) {
+      const names: string[] = [];
+      const since: number[] = [];
+      const ino: number[] = [];
+      for (const known of dir.byName.values()) {
+        names.push(known.name);
+        since.push(known.since);
+        ino.push(known.ino);
+      }
+      entries.push({ rel: dir.rel, names, since, ino });
+    }
     return entries;
   }
 
@@ -151,21 +163,47 @@ export class Reconciler {
    */
   async fullRound(kind: 'baseline' | 'scan' | 'restart'): Promise<RoundReport> {
     const walk = await this.layout.walk(this.fs);
+    if (walk.rootMissing) {
+      // Nothing to compare with: the folders known so far (and their watches) stay as they were,
+      // and no message that vanished with the root is taken as gone.
+      this.pendingVanish.clear();
+      this.rounds++;
+      return {
+        problems: walk.problems, oversized: [], emptyRoot: false, rootMissing: true, projects: 0,
+        watchFolders: [...this.folders.values()].filter((f) => f.project === undefined || f.listed).map((f) => f.rel),
+      };
+    }
     this.setFolders(walk.folders);
     const report: RoundReport = {
-      problems: walk.problems, oversized: walk.oversized, emptyRoot: false,
+      problems: walk.problems, oversized: walk.oversized, emptyRoot: false, rootMissing: false,
       projects: new Set([...walk.folders.values()].flatMap((f) => (f.project ? [f.project.path] : []))).size,
       watchFolders: [...walk.folders.values()].filter((f) => f.project === undefined || f.listed).map((f) => f.rel),
     };
     this.forgetDemoted();
+    // Folders listed for the first time that could not be listed before: their files are the
+    // starting point (they were there all along, as far as anyone can tell).
+    const firstSight = new Set<string>();
+    for (const rel of walk.listed) {
+      if (!this.seenFolders.has(rel)) {
+        if (kind === 'baseline' || this.underBlind(rel)) firstSight.add(rel);
+        this.seenFolders.add(rel);
+      }
+    }
+    for (const rel of walk.uncertain) if (!this.seenFolders.has(rel) && this.known.folder(rel) === undefined) this.blind.add(rel);
+    for (const rel of this.blind) if (walk.listed.has(rel)) this.blind.delete(rel);
 
+    const baseline: { folder: Folder; name: string }[] = [];
+    for (const { folder, names } of walk.files.values()) {
+      if (!firstSight.has(folder.rel) || this.known.folder(folder.rel) !== undefined) continue;
+      for (const name of names) baseline.push({ folder, name });
+    }
+    await this.pool(baseline, async ({ folder, name }) => {
+      if (this.known.folder(folder.rel)?.byName.has(name)) return;
+      const info = await this.lstat(joinRel(folder.rel, name));
+      if (info?.kind !== 'file') return;
+      this.add(folder, name, info.mtimeMs, info.ino, this.now());
+    });
     if (kind === 'baseline') {
-      await this.pool([...walk.files.values()], async (file) => {
-        if (this.known.has(file.rel)) return;
-        const info = await this.lstat(file.rel);
-        if (info?.kind !== 'file') return;
-        this.add({ rel: file.rel, name: file.name, folderRel: file.folder.rel, since: info.mtimeMs, ino: info.ino, seenAt: this.now() }, file.folder);
-      });
       this.rounds++;
       return report;
     }
@@ -179,23 +217,33 @@ export class Reconciler {
       return g;
     };
     const listedAt = this.now();
-    for (const file of walk.files.values()) {
-      const known = this.known.get(file.rel);
-      if (known === undefined) {
-        group(this.layout.key(file.folder, file.name)).appears.push(file);
-        continue;
+    for (const { folder, names } of walk.files.values()) {
+      const dir = this.known.folder(folder.rel);
+      for (const name of names) {
+        const known = dir?.byName.get(name);
+        if (known === undefined) {
+          group(this.layout.key(folder, name)).appears.push({ rel: joinRel(folder.rel, name), name, folder });
+          continue;
+        }
+        known.seenAt = listedAt;
+        if (this.pendingVanish.has(known)) this.unvanish(known);
       }
-      known.seenAt = listedAt;
-      if (known.vanishedAt !== undefined) this.unvanish(known);
     }
     if (!report.emptyRoot) {
-      for (const known of this.known.values()) {
-        if (walk.files.has(known.rel)) continue;
-        if (!this.observedGone(known.folderRel, walk)) continue;
-        group(this.keyOf(known)).vanishes.push(known.rel);
+      for (const dir of this.known.allFolders()) {
+        const listed = walk.files.get(dir.rel);
+        if (!this.observedGone(dir.rel, walk)) continue;
+        // One folder's names at a time, never the whole tree's.
+        const present = new Set(listed?.names);
+        for (const known of dir.byName.values()) {
+          if (!present.has(known.name)) group(this.keyOf(known)).vanishes.push(known.rel);
+        }
       }
     }
-    for (const rel of this.pendingAppear.keys()) if (!walk.files.has(rel)) this.pendingAppear.delete(rel);
+    for (const rel of this.pendingAppear.keys()) {
+      const slash = rel.lastIndexOf('/');
+      if (!walk.files.get(rel.slice(0, slash))?.names.includes(rel.slice(slash + 1))) this.pendingAppear.delete(rel);
+    }
 
     const batch = new Batch();
     await this.pool([...groups.values()], (g) => this.resolveGroup(g, by, batch));
@@ -263,7 +311,12 @@ export class Reconciler {
         this.addProjectFolder(folder);
         if (folder.listed) newFolders.push(folder.rel);
       }
-      for (const file of walk.files.values()) if (!this.known.has(file.rel)) group(file).appears.push(file);
+      for (const { folder, names } of walk.files.values()) {
+        for (const name of names) {
+          const rel = joinRel(folder.rel, name);
+          if (!this.known.has(rel)) group({ rel, name, folder }).appears.push({ rel, name, folder });
+        }
+      }
     }
     await this.pool([...groups.values()], (g) => this.resolveGroup(g, 'event', batch));
     return { needFullRound: batch.needFullRound, newFolders, oversized };
@@ -277,7 +330,7 @@ export class Reconciler {
   private async resolveAppear(file: TrackedFile, by: DetectedBy, batch: Batch): Promise<void> {
     const present = this.known.get(file.rel);
     if (present) {
-      if (present.vanishedAt !== undefined && (await this.lstat(file.rel))?.kind === 'file') this.unvanish(present);
+      if (this.pendingVanish.has(present) && (await this.lstat(file.rel))?.kind === 'file') this.unvanish(present);
       return;
     }
     const info = await this.lstat(file.rel);
@@ -287,17 +340,16 @@ export class Reconciler {
       return;
     }
     if (this.known.has(file.rel)) return;
-    const key = this.layout.key(file.folder, file.name);
-    const twins = (this.byKey.get(key) ?? []).filter((rel) => rel !== file.rel)
+    const twins = this.known.twins(this.groupOf(file.folder), file.name).filter((twin) => twin.folderRel !== file.folder.rel)
       .sort((a, b) => Number(this.pendingVanish.has(b)) - Number(this.pendingVanish.has(a)));
     let twinRemains = false;
-    for (const twinRel of twins) {
-      const twin = this.known.get(twinRel);
-      if (!twin) continue;
+    for (const twin of twins) {
+      const twinRel = twin.rel;
+      if (this.known.get(twinRel) !== twin) continue;
       const twinInfo = await this.lstatOrError(twinRel);
       if (twinInfo === 'gone') {
-        if (!this.known.has(twinRel) || this.known.has(file.rel)) return; // resolved meanwhile
-        this.move(twin, { folder: file.folder, rel: file.rel, info }, twin.vanishBy ?? by);
+        if (this.known.get(twinRel) !== twin || this.known.has(file.rel)) return; // resolved meanwhile
+        this.move(twin, { folder: file.folder, rel: file.rel, info }, this.pendingVanish.get(twin)?.by ?? by);
         return;
       }
       twinRemains = true;
@@ -311,7 +363,7 @@ export class Reconciler {
     }
     this.pendingAppear.delete(file.rel);
     const time = clamp(info.ctimeMs, 0, now);
-    this.add({ rel: file.rel, name: file.name, folderRel: file.folder.rel, since: time, ino: info.ino, seenAt: now }, file.folder);
+    this.add(file.folder, file.name, time, info.ino, now);
     this.emit({
       ...this.names(file.folder), message: file.name, from: 'none', to: file.folder.state,
       issue: file.folder.cls?.issue, dwellSeconds: undefined, detectedBy: by, timeMs: time,
@@ -326,32 +378,37 @@ export class Reconciler {
       // Still there (or cannot tell): nothing moved.
       if (info !== 'unknown' && info.kind === 'file') {
         known.seenAt = this.now();
-        if (known.vanishedAt !== undefined) this.unvanish(known);
+        if (this.pendingVanish.has(known)) this.unvanish(known);
       }
       return;
     }
     const destination = await this.lookup(known, batch);
     if (this.known.get(rel) !== known) return; // resolved meanwhile
     if (destination) {
-      this.move(known, destination, known.vanishBy ?? by);
+      this.move(known, destination, this.pendingVanish.get(known)?.by ?? by);
       return;
     }
     const now = this.now();
-    if (known.vanishedAt === undefined) {
-      known.vanishedAt = now;
-      known.vanishBy = by;
-      this.pendingVanish.add(rel);
+    const vanish = this.pendingVanish.get(known);
+    if (vanish === undefined) {
+      this.pendingVanish.set(known, { at: now, by });
       return;
     }
-    if (now - known.vanishedAt < this.graceMs) return;
+    if (now - vanish.at < this.graceMs) return;
+    if ((await this.lstat(''))?.kind !== 'directory') {
+      // The root itself went (moved away, unmounted): nothing is known about its messages.
+      this.unvanish(known);
+      batch.needFullRound = true;
+      return;
+    }
     // Found nowhere for the whole grace period: gone. Its folder's mtime says when, at the latest.
     const folder = this.folderFor(known.folderRel);
     const folderInfo = await this.lstat(known.folderRel);
-    const time = clamp(folderInfo?.mtimeMs ?? known.vanishedAt, known.since, known.vanishedAt);
+    const time = clamp(folderInfo?.mtimeMs ?? vanish.at, known.since, vanish.at);
     this.remove(known);
     this.emit({
       ...this.names(folder), message: known.name, from: folder.state, to: 'none', issue: folder.cls?.issue,
-      dwellSeconds: (time - known.since) / 1000, detectedBy: known.vanishBy ?? by, timeMs: time,
+      dwellSeconds: (time - known.since) / 1000, detectedBy: vanish.by, timeMs: time,
     });
   }
 
@@ -432,9 +489,7 @@ export class Reconciler {
     this.remove(known);
     this.pendingAppear.delete(destination.rel);
     if (destination.folder.listed && !this.known.has(destination.rel)) {
-      this.add({
-        rel: destination.rel, name: known.name, folderRel: destination.folder.rel, since: time, ino: destination.info.ino, seenAt: now,
-      }, destination.folder);
+      this.add(destination.folder, known.name, time, destination.info.ino, now);
     }
     this.emit({
       ...this.names(origin), message: known.name, from: origin.state, to: destination.folder.state,
@@ -464,9 +519,15 @@ export class Reconciler {
   }
 
   private forgetUnder(folderRel: string): void {
-    for (const known of [...this.known.values()]) {
-      if (known.folderRel === folderRel || known.folderRel.startsWith(`${folderRel}/`)) this.remove(known);
+    for (const dir of [...this.known.allFolders()]) {
+      if (dir.rel === folderRel || dir.rel.startsWith(`${folderRel}/`)) for (const known of [...dir.byName.values()]) this.remove(known);
     }
+  }
+
+  /** Whether a folder lies in (or is) a folder that could never be listed. */
+  private underBlind(rel: string): boolean {
+    for (const blind of this.blind) if (blind === '' || rel === blind || rel.startsWith(`${blind}/`)) return true;
+    return false;
   }
 
   private setFolders(folders: Map<string, Folder>): void {
@@ -490,36 +551,28 @@ export class Reconciler {
     return this.layout.key(this.folderFor(known.folderRel), known.name);
   }
 
+  /** Project and side of a folder: where its messages may move. */
+  private groupOf(folder: Folder): string {
+    return this.layout.key(folder, '');
+  }
+
   private names(folder: Folder): { integration: string; project: string } {
     return { integration: folder.project?.integration ?? '', project: folder.project?.project ?? '' };
   }
 
-  private add(known: Known, folder: Folder): void {
-    this.known.set(known.rel, known);
-    const key = this.layout.key(folder, known.name);
-    const rels = this.byKey.get(key);
-    if (rels) rels.push(known.rel);
-    else this.byKey.set(key, [known.rel]);
+  private add(folder: Folder, name: string, since: number, ino: number, seenAt: number): void {
+    this.known.add(folder.rel, this.groupOf(folder), name, since, ino, seenAt);
     this.changed = true;
   }
 
   private remove(known: Known): void {
-    this.known.delete(known.rel);
-    this.pendingVanish.delete(known.rel);
-    const key = this.keyOf(known);
-    const rels = this.byKey.get(key);
-    if (rels) {
-      const left = rels.filter((rel) => rel !== known.rel);
-      if (left.length === 0) this.byKey.delete(key);
-      else this.byKey.set(key, left);
-    }
+    this.known.delete(known);
+    this.pendingVanish.delete(known);
     this.changed = true;
   }
 
   private unvanish(known: Known): void {
-    delete known.vanishedAt;
-    delete known.vanishBy;
-    this.pendingVanish.delete(known.rel);
+    this.pendingVanish.delete(known);
   }
 
   private async lstat(rel: string): Promise<FileInfo | undefined> {

@@ -35,6 +35,12 @@ export interface TrackedFile {
   folder: Folder;
 }
 
+/** The followed files of one listed folder: names only (a path string per file would double the memory a listing takes). */
+export interface FolderFiles {
+  folder: Folder;
+  names: string[];
+}
+
 export interface WalkProblem {
   type: string;
   rel: string;
@@ -44,12 +50,14 @@ export interface WalkProblem {
 export interface WalkResult {
   /** Every folder met, listed or lookup-only, by rel. */
   folders: Map<string, Folder>;
-  /** Followed files of the listed folders, by rel. */
-  files: Map<string, TrackedFile>;
+  /** Followed files of the listed folders, by the folder's rel. */
+  files: Map<string, FolderFiles>;
   /** Folders listed to the end: a known file of one of these that is not in `files` is gone. */
   listed: Set<string>;
   /** Folders that could not be read (not because they are gone): their files are left as they were. */
   uncertain: string[];
+  /** The root itself does not exist (moved away, not mounted): nothing under it is taken as gone. */
+  rootMissing: boolean;
   /** Listed folders that held more than max_folder_files files: from now on lookup-only. */
   oversized: string[];
   problems: WalkProblem[];
@@ -77,7 +85,10 @@ export function joinRel(parent: string, name: string): string {
 }
 
 export function absolute(root: string, rel: string): string {
-  return rel === '' ? root : path.join(root, ...rel.split('/'));
+  if (rel === '') return root;
+  // Called for every lstat: plain concatenation (root is resolved, rel has no '.' or '..').
+  const native = path.sep === '/' ? rel : rel.replaceAll('/', path.sep);
+  return root.endsWith(path.sep) ? root + native : root + path.sep + native;
 }
 
 /** Classifies the tree's layout; `demoted` are folders found oversized earlier in this run. */
@@ -140,7 +151,9 @@ export class TreeLayout {
 
   /** Lists the tree below the root (or below the given folders), except lookup-only folders. */
   async walk(fs: WatcherFs, from: readonly Folder[] = [this.rootFolder()]): Promise<WalkResult> {
-    const result: WalkResult = { folders: new Map(), files: new Map(), listed: new Set(), uncertain: [], oversized: [], problems: [] };
+    const result: WalkResult = {
+      folders: new Map(), files: new Map(), listed: new Set(), uncertain: [], rootMissing: false, oversized: [], problems: [],
+    };
     const queue: Folder[] = [...from];
     while (queue.length > 0) {
       const folder = queue.pop()!;
@@ -153,7 +166,7 @@ export class TreeLayout {
 
   private async list(fs: WatcherFs, folder: Folder, result: WalkResult, queue: Folder[]): Promise<void> {
     const abs = absolute(this.options.root, folder.rel);
-    const files: TrackedFile[] = [];
+    const names: string[] = [];
     const subfolders: Folder[] = [];
     let fileCount = 0;
     try {
@@ -169,11 +182,19 @@ export class TreeLayout {
             result.folders.set(folder.rel, { ...folder, listed: false });
             return;
           }
-          files.push({ rel: joinRel(folder.rel, entry.name), name: entry.name, folder });
+          names.push(entry.name);
         }
         // Symbolic links, sockets and the like are no messages and are not followed.
       }
     } catch (error) {
+      if (folder.rel === '' && isGone(error)) {
+        // A root that vanished (moved away, unmounted) says nothing about the messages: they
+        // are left as they were, and compared again once it is back.
+        result.rootMissing = true;
+        result.uncertain.push('');
+        result.problems.push({ type: 'root-missing', rel: '', message: describe(error) });
+        return;
+      }
       if (!isGone(error)) {
         result.uncertain.push(folder.rel);
         result.problems.push({ type: errorCode(error), rel: folder.rel, message: describe(error) });
@@ -183,7 +204,7 @@ export class TreeLayout {
       return;
     }
     result.listed.add(folder.rel);
-    for (const file of files) result.files.set(file.rel, file);
+    if (names.length > 0) result.files.set(folder.rel, { folder, names });
     queue.push(...subfolders);
   }
 }

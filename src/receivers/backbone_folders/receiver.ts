@@ -21,6 +21,10 @@ export class FoldersReceiver implements Lifecycle {
   /** Last known stats per folder; folders of a scan cut short keep their earlier values. */
   private folders = new Map<string, FolderStats>();
   private lastScanDurationMs: number | undefined;
+  /** Whether the last scan could open the root (undefined before the first scan). */
+  private rootPresent: boolean | undefined;
+  /** The first scan: the first collection waits for it. */
+  private firstScan: Promise<void> | undefined;
   private readonly reportedUnknown = new Set<string>();
   private activeProblemTypes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -38,14 +42,17 @@ export class FoldersReceiver implements Lifecycle {
 
   async start(): Promise<void> {
     this.log.info('scanning Backbone folders', { root: this.config.root, interval_ms: this.config.collection_interval });
-    // The first scan runs before start() returns, so that the first export has data.
-    await this.scanOnce();
-    this.schedule();
+    // The first scan runs in the scan thread while the other receivers start (a tree of
+    // 200,000 messages takes seconds to stat); the first collection waits for it, so that the
+    // first export has data.
+    this.firstScan = this.scanOnce().then(() => this.schedule());
+    return Promise.resolve();
   }
 
   async shutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.firstScan;
     await this.running;
     await this.thread.close();
   }
@@ -92,6 +99,16 @@ export class FoldersReceiver implements Lifecycle {
   private apply(result: ScanResult): void {
     this.log.debug(`scan ${result.cutShort === undefined ? 'complete' : 'cut short'}: ${result.entries} entries in ${result.durationMs} ms`,
       { entries: result.entries, duration_ms: result.durationMs });
+    const root = result.rootProblem;
+    this.rootPresent = root === undefined;
+    if (root !== undefined) {
+      // Every folder keeps its last values; backbone.root.present says they are not current.
+      this.scanErrors.add(1, { [ATTR.errorType]: root.type });
+      const what = root.type === 'ENOENT' || root.type === 'ENOTDIR' ? 'does not exist (moved away, renamed or not mounted?)' : `cannot be opened (${root.message})`;
+      this.log.problem('root', 'error', `the Backbone root ${this.config.root} ${what}: the folder series keep their last values and backbone.root.present is 0 until it is back`);
+      return;
+    }
+    this.log.resolved('root', `the Backbone root ${this.config.root} is back`);
     if (result.cutShort === undefined) {
       this.folders = result.folders;
       this.lastScanDurationMs = result.durationMs;
@@ -156,8 +173,11 @@ export class FoldersReceiver implements Lifecycle {
     const issues = observableGauge(meter, telemetry.folderIssues);
     const otherFiles = observableGauge(meter, telemetry.folderOtherFiles);
     const duration = observableGauge(meter, telemetry.scanDuration);
-    meter.addBatchObservableCallback((observer) => {
+    const rootPresent = observableGauge(meter, telemetry.rootPresent);
+    meter.addBatchObservableCallback(async (observer) => {
+      await this.firstScan;
       const now = Date.now();
+      if (this.rootPresent !== undefined) observer.observe(rootPresent, this.rootPresent ? 1 : 0);
       for (const stats of this.folders.values()) {
         const attributes: Attributes = {
           [ATTR.integration]: stats.integration, [ATTR.project]: stats.project, [ATTR.state]: stats.state,
@@ -172,6 +192,6 @@ export class FoldersReceiver implements Lifecycle {
         }
       }
       if (this.lastScanDurationMs !== undefined) observer.observe(duration, this.lastScanDurationMs / 1000);
-    }, [messages, size, age, issues, otherFiles, duration]);
+    }, [messages, size, age, issues, otherFiles, duration, rootPresent]);
   }
 }

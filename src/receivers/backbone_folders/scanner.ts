@@ -45,6 +45,8 @@ export interface ScanResult {
   problems: ScanProblem[];
   /** Why the scan stopped early, if it did. */
   cutShort: 'timeout' | 'entry_limit' | undefined;
+  /** The root itself could not be opened (ENOENT: it does not exist): nothing was counted. */
+  rootProblem: ScanProblem | undefined;
   entries: number;
   durationMs: number;
 }
@@ -85,7 +87,7 @@ class Scan {
     this.countOnly = new Set(options.countOnlyStates);
     this.result = {
       folders: new Map(), completedProjects: new Set(), unknownFolders: [], problems: [],
-      cutShort: undefined, entries: 0, durationMs: 0,
+      cutShort: undefined, rootProblem: undefined, entries: 0, durationMs: 0,
     };
   }
 
@@ -199,6 +201,7 @@ class Scan {
       dir = opendirSync(absolute, { bufferSize: DIR_BUFFER });
     } catch (error) {
       this.problem(errorCode(error), relative, describe(error));
+      if (absolute === this.options.root) this.result.rootProblem = this.result.problems.at(-1);
       return;
     }
     try {

@@ -28,6 +28,10 @@ export const scanDuration: MetricDeclaration = {
   name: 'backbone.scan.duration', kind: 'gauge', unit: 's', valueType: 'double', attributes: [],
   description: 'Duration of the last complete scan of the Backbone root.',
 };
+export const rootPresent: MetricDeclaration = {
+  name: 'backbone.root.present', kind: 'gauge', unit: '1', valueType: 'int', attributes: [],
+  description: 'Whether the last scan could open the Backbone root: 1, or 0 when it does not exist (moved away, not mounted) or cannot be read. While it is 0, the `backbone.folder.*` series keep their last values (they are not current) and the file watcher reports no move.',
+};
 export const scanErrors: MetricDeclaration = {
   name: 'backbone.scan.errors', kind: 'counter', unit: '{error}', valueType: 'int', attributes: [ATTR.errorType],
   description: 'Problems met while scanning: unreadable (`EACCES`) or vanished (`ENOENT`) entries, `symlink` (not followed), `timeout` and `entry_limit` (scan cut short).',
@@ -42,6 +46,6 @@ export const unknownFolder: EventDeclaration = {
 
 export const folderTelemetry: ComponentTelemetry = {
   component: 'backbone_folders',
-  metrics: [folderMessages, folderSize, folderOldestMessageAge, folderIssues, folderOtherFiles, scanDuration, scanErrors],
+  metrics: [folderMessages, folderSize, folderOldestMessageAge, folderIssues, folderOtherFiles, scanDuration, rootPresent, scanErrors],
   events: [unknownFolder],
 };

@@ -73,8 +73,8 @@ for (const [what, content] of [
     const records = otlp.logs.filter((r) => r.eventName === 'backbone.message.transition');
     assert.deepEqual(records.map((r) => [r.attributes['backbone.from_state'], r.attributes['backbone.to_state']]), [['receive', 'processed']]);
 
-    const written = JSON.parse(readFileSync(file, 'utf8')) as { entries: unknown[] };
-    assert.equal(written.entries.length, 4, 'the checkpoint was replaced with a valid one');
+    const written = JSON.parse(readFileSync(file, 'utf8')) as { entries: [string, string[]][] };
+    assert.deepEqual(written.entries.map(([folder, names]) => [folder, names.length]), [['INT-1/AP-1/receive', 4]], 'the checkpoint was replaced with a valid one');
     assert.deepEqual(readdirSync(storage).filter((name) => name !== path.basename(file)), [], 'no temporary file left');
   });
 }
@@ -82,12 +82,37 @@ for (const [what, content] of [
 test('a checkpoint of another root or layout is not used', async () => {
   const { storage } = tree();
   const file = checkpointPath(storage, 'backbone_events');
-  await saveCheckpoint(realWatcherFs, file, { version: 1, layout: 'one layout', savedAtMs: 1, entries: [['INT-1/AP-1/receive/1.bac', 1, 2]] });
+  const entries = [{ rel: 'INT-1/AP-1/receive', names: ['1.bac'], since: [1], ino: [2] }];
+  await saveCheckpoint(realWatcherFs, file, { version: 2, layout: 'one layout', savedAtMs: 1, entries });
   const loaded = await loadCheckpoint(realWatcherFs, file, 'another layout');
   assert.equal(loaded.kind, 'fresh');
   const same = await loadCheckpoint(realWatcherFs, file, 'one layout');
   assert.equal(same.kind, 'loaded');
-  if (same.kind === 'loaded') assert.deepEqual(same.checkpoint.entries, [['INT-1/AP-1/receive/1.bac', 1, 2]]);
+  if (same.kind === 'loaded') assert.deepEqual(same.checkpoint.entries, entries);
+});
+
+test('a version 1 checkpoint (one entry per message) is read: the moves made while stopped are reported once', async () => {
+  otlp.clear();
+  const { root, storage, receive, processed } = tree();
+  const agent = await startAgent(yaml(root, storage));
+  await agent.stop();
+  const file = checkpointPath(storage, 'backbone_events');
+  // What an agent before version 2 wrote for the same tree.
+  const current = JSON.parse(readFileSync(file, 'utf8')) as { layout: string; savedAtMs: number; entries: [string, string[], number[], number[]][] };
+  const v1 = current.entries.flatMap(([folder, names, since, ino]) => names.map((name, i) => [`${folder}/${name}`, since[i], ino[i]]));
+  writeFileSync(file, JSON.stringify({ version: 1, layout: current.layout, savedAtMs: current.savedAtMs, entries: v1 }));
+  await moveInOtherProcess([{ op: 'rename', from: path.join(receive, '000002.bac'), to: path.join(processed, '000002.bac') }]);
+
+  const again = await startAgent(yaml(root, storage));
+  const receiver = again.service.receiver('backbone_events') as EventsReceiver;
+  assert.ok(again.logLines.some((line) => line.includes('checkpoint read') && line.includes('5 message(s) known')), again.logLines.join(''));
+  await waitFor(() => receiver.reported === 1, 'the move made while stopped');
+  await receiver.reconcileNow();
+  await again.stop();
+  const records = otlp.logs.filter((r) => r.eventName === 'backbone.message.transition');
+  assert.deepEqual(records.map((r) => [r.attributes['backbone.message'], r.attributes['backbone.from_state'], r.attributes['backbone.to_state'], r.attributes['backbone.detected_by']]),
+    [['000002.bac', 'receive', 'processed', 'restart']]);
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 2, 'rewritten as version 2');
 });
 
 test('checkpoints of two receivers (backbone_events/a and /b) do not overwrite each other', () => {

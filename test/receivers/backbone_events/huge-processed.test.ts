@@ -37,7 +37,7 @@ for (const mode of ['poll', 'native'] as const) {
     captures.push(capture);
     const recording = new RecordingFs();
     const config = eventsConfigSchema.parse({
-      root, watch_method: mode, poll_interval: '50ms', reconcile_interval: '50ms', grace_period: '200ms',
+      root, watch_method: mode, poll_interval: '100ms', reconcile_interval: '1s', grace_period: '200ms',
     });
     const receiver = new EventsReceiver(config, capture.host, capture.log, { fs: recording.fs });
     await receiver.start();

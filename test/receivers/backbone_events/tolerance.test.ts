@@ -43,7 +43,7 @@ async function setup(files: string[], options: Record<string, unknown> = {}): Pr
   const capture = new CaptureHost();
   const recording = new RecordingFs();
   const config = eventsConfigSchema.parse({
-    root, watch_method: 'poll', poll_interval: '50ms', reconcile_interval: '1h', grace_period: '200ms', ...options,
+    root, watch_method: 'poll', poll_interval: '100ms', reconcile_interval: '1h', grace_period: '200ms', ...options,
   });
   const receiver = new EventsReceiver(config, capture.host, capture.log, { fs: recording.fs });
   await receiver.start();
@@ -97,11 +97,12 @@ test('a root that vanishes (unmounted) and comes back: nothing reported, a warni
   const rounds = s.receiver.rounds;
   await waitFor(() => s.receiver.rounds >= rounds + 5, 'five listings without the root');
   assert.deepEqual(s.moves(), []);
-  assert.ok(s.capture.logLines.some((line) => line.includes('holds no project folder any more')), s.capture.logLines.join(''));
+  const missing = s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} does not exist`));
+  assert.equal(missing.length, 1, `said once, naming the root:\n${s.capture.logLines.join('')}`);
   await moveInOtherProcess([{ op: 'rename', from: `${s.root}.away`, to: s.root }]);
   await s.settle();
-  assert.deepEqual(s.moves(), []);
-  assert.ok(s.capture.logLines.some((line) => line.includes('holds project folders again')));
+  assert.deepEqual(s.moves(), [], 'no message reported gone, none appearing');
+  assert.equal(s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} is back`)).length, 1, 'recovery said once');
 });
 
 test('a checkpoint that cannot be written is said once; the watcher goes on', async () => {
@@ -112,7 +113,7 @@ test('a checkpoint that cannot be written is said once; the watcher goes on', as
   const capture = new CaptureHost();
   const recording = new RecordingFs();
   const fs = { ...recording.fs, writeFileAtomic: () => Promise.reject(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' })) };
-  const config = eventsConfigSchema.parse({ root, watch_method: 'poll', poll_interval: '50ms', grace_period: '200ms', storage });
+  const config = eventsConfigSchema.parse({ root, watch_method: 'poll', poll_interval: '100ms', grace_period: '200ms', storage });
   const receiver = new EventsReceiver(config, capture.host, capture.log, { fs });
   await receiver.start();
   running.push({ receiver, capture });
@@ -187,7 +188,7 @@ test('a root that is missing at a fresh start: the first listing that finds it i
   const home = tempDir();
   const root = path.join(home, 'backbone-issue-sync');
   const capture = new CaptureHost();
-  const config = eventsConfigSchema.parse({ root, watch_method: 'poll', poll_interval: '50ms', grace_period: '200ms' });
+  const config = eventsConfigSchema.parse({ root, watch_method: 'poll', poll_interval: '100ms', grace_period: '200ms' });
   const receiver = new EventsReceiver(config, capture.host, capture.log);
   await receiver.start();
   running.push({ receiver, capture });

@@ -70,23 +70,58 @@ test('an unknown folder is reported once, however many scans see it', async () =
   await agent.stop();
 });
 
-test('a root that is missing, then appears, then is unreadable: counted, said once each, the agent keeps running', async () => {
+test('a root that is missing at the start, then appears: said once naming the path, backbone.root.present 0 then 1, recovery said once', async () => {
   otlp.clear();
   const root = path.join(tempDir(), 'not-yet');
   const agent = await startAgent(agentYaml(root));
   const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
   for (let i = 0; i < 3; i++) await receiver.scanOnce();
   await agent.service.flush();
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 0);
   const errors = otlp.latest('backbone.scan.errors').find((p) => p.attributes['error.type'] === 'ENOENT');
-  assert.equal(errors?.value, 4, 'four scans (start + 3), one ENOENT each');
-  assert.equal(agent.logLines.filter((l) => l.includes('ENOENT')).length, 1, agent.logLines.join(''));
+  assert.ok((errors?.value ?? 0) >= 3, 'each scan counts the missing root');
+  const said = agent.logLines.filter((l) => l.includes(`the Backbone root ${root} does not exist`));
+  assert.equal(said.length, 1, agent.logLines.join(''));
+  assert.ok(!agent.logLines.some((l) => l.includes('ENOENT problem(s)')), 'not a vanished entry with an empty path');
 
   mkdirSync(path.join(root, 'INT-1/AP-1/receive'), { recursive: true });
   writeFileSync(path.join(root, 'INT-1/AP-1/receive/5.bac'), 'x');
   await receiver.scanOnce();
   await agent.service.flush();
   assert.equal(value('backbone.folder.messages', 'receive'), 1);
-  assert.equal(agent.logLines.filter((l) => l.includes('no more ENOENT')).length, 1, 'the recovery is said once');
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 1);
+  assert.equal(agent.logLines.filter((l) => l.includes(`the Backbone root ${root} is back`)).length, 1, 'the recovery is said once');
+  await agent.stop();
+});
+
+test('a root moved away while running: the series keep their last values, backbone.root.present is 0, said once; back: 1 again', async () => {
+  otlp.clear();
+  const home = tempDir();
+  const root = path.join(home, 'backbone-issue-sync');
+  mkdirSync(path.join(root, 'INT-1/AP-1/receive'), { recursive: true });
+  for (const name of ['1.bac', '2.bac']) writeFileSync(path.join(root, 'INT-1/AP-1/receive', name), 'x');
+  const agent = await startAgent(agentYaml(root));
+  const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive'), 2);
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 1);
+
+  renameSync(root, `${root}.away`);
+  for (let i = 0; i < 3; i++) await receiver.scanOnce();
+  otlp.clear();
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive'), 2, 'the last value is kept');
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 0);
+  assert.equal(agent.logLines.filter((l) => l.includes(`the Backbone root ${root} does not exist`)).length, 1, agent.logLines.join(''));
+
+  renameSync(`${root}.away`, root);
+  rmSync(path.join(root, 'INT-1/AP-1/receive/2.bac'));
+  await receiver.scanOnce();
+  otlp.clear();
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.messages', 'receive'), 1);
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 1);
+  assert.equal(agent.logLines.filter((l) => l.includes(`the Backbone root ${root} is back`)).length, 1);
   await agent.stop();
 });
 
