@@ -20,36 +20,44 @@ import { AGENT_VERSION } from '../version.ts';
 
 export type SelfTelemetryLevel = 'none' | 'basic' | 'normal' | 'detailed';
 
-const ITEM_UNIT: Record<Signal, string> = { metrics: '{datapoints}', logs: '{records}' };
-const ITEM_NAME: Record<Signal, string> = { metrics: 'metric_points', logs: 'log_records' };
+// Units as the Collector's own metadata.yaml declares them (exporterhelper, receiverhelper,
+// the process metrics of service): {datapoint}, {record}, {batch}, s, By.
+const ITEM_UNIT: Record<Signal, string> = { metrics: '{datapoint}', logs: '{record}' };
 const ITEM_WORDS: Record<Signal, string> = { metrics: 'Metric points', logs: 'Log records' };
 
 function counterDeclaration(name: string, signal: Signal, attributes: string[], description: string): MetricDeclaration {
   return { name, kind: 'counter', unit: ITEM_UNIT[signal], valueType: 'int', attributes, description };
 }
 
-const perSignal = (make: (signal: Signal) => MetricDeclaration) => [make('metrics'), make('logs')];
+/** One declaration per signal, named in full (so that a search finds them), recorded under the declared name. */
+const perSignal = (names: Record<Signal, string>, make: (name: string, signal: Signal) => MetricDeclaration): Record<Signal, MetricDeclaration> =>
+  ({ metrics: make(names.metrics, 'metrics'), logs: make(names.logs, 'logs') });
 
-export const EXPORTER_SENT = perSignal((s) => counterDeclaration(`otelcol_exporter_sent_${ITEM_NAME[s]}`, s, ['exporter'],
+export const EXPORTER_SENT = perSignal({ metrics: 'otelcol_exporter_sent_metric_points', logs: 'otelcol_exporter_sent_log_records' },
+  (name, s) => counterDeclaration(name, s, ['exporter'],
   `${ITEM_WORDS[s]} the backend accepted.`));
-export const EXPORTER_SEND_FAILED = perSignal((s) => counterDeclaration(`otelcol_exporter_send_failed_${ITEM_NAME[s]}`, s,
+export const EXPORTER_SEND_FAILED = perSignal({ metrics: 'otelcol_exporter_send_failed_metric_points', logs: 'otelcol_exporter_send_failed_log_records' },
+  (name, s) => counterDeclaration(name, s,
   ['exporter', 'error.type', 'error.permanent'],
   `${ITEM_WORDS[s]} in failed attempts to send: counted on every attempt, so a request retried three times counts three times. \`error.type\` is the HTTP status or the network error code; \`error.permanent\` is true where the data was dropped rather than retried (\`shutdown\`: left in a memory queue at shutdown).`));
-export const EXPORTER_ENQUEUE_FAILED = perSignal((s) => counterDeclaration(`otelcol_exporter_enqueue_failed_${ITEM_NAME[s]}`, s, ['exporter'],
+export const EXPORTER_ENQUEUE_FAILED = perSignal({ metrics: 'otelcol_exporter_enqueue_failed_metric_points', logs: 'otelcol_exporter_enqueue_failed_log_records' },
+  (name, s) => counterDeclaration(name, s, ['exporter'],
   `${ITEM_WORDS[s]} that could not be kept in the sending queue: the oldest ones, dropped to make room when the queue was full.`));
 export const EXPORTER_QUEUE_SIZE: MetricDeclaration = {
-  name: 'otelcol_exporter_queue_size', kind: 'gauge', unit: '{items}', valueType: 'int', attributes: ['exporter', 'data_type'],
-  description: 'Log records or metric points waiting in the sending queue (in memory or on disk).',
+  name: 'otelcol_exporter_queue_size', kind: 'gauge', unit: '{batch}', valueType: 'int', attributes: ['exporter', 'data_type'],
+  description: 'Log records or metric points waiting in the sending queue (in memory or on disk); counted in items, as the Collector\'s queue with `sizer: items` (its declared unit is `{batch}`).',
 };
 export const EXPORTER_QUEUE_CAPACITY: MetricDeclaration = {
-  name: 'otelcol_exporter_queue_capacity', kind: 'gauge', unit: '{items}', valueType: 'int', attributes: ['exporter', 'data_type'],
+  name: 'otelcol_exporter_queue_capacity', kind: 'gauge', unit: '{batch}', valueType: 'int', attributes: ['exporter', 'data_type'],
   description: 'Log records or metric points the sending queue holds at most (`sending_queue.queue_size`).',
 };
 export const RECEIVER_ACCEPTED_LOGS: MetricDeclaration = counterDeclaration('otelcol_receiver_accepted_log_records', 'logs', ['receiver'],
   'Log records a receiver handed to its pipelines (once per pipeline).');
-export const RECEIVER_REFUSED = perSignal((s) => counterDeclaration(`otelcol_receiver_refused_${ITEM_NAME[s]}`, s, ['receiver'],
+export const RECEIVER_REFUSED = perSignal({ metrics: 'otelcol_receiver_refused_metric_points', logs: 'otelcol_receiver_refused_log_records' },
+  (name, s) => counterDeclaration(name, s, ['receiver'],
   `${ITEM_WORDS[s]} a pipeline refused (memory_limiter above its limit)${s === 'metrics' ? '; counts recordings of counters and histograms, while gauges are simply not collected' : ''}.`));
-export const PROCESSOR_REFUSED = perSignal((s) => counterDeclaration(`otelcol_processor_refused_${ITEM_NAME[s]}`, s, ['processor'],
+export const PROCESSOR_REFUSED = perSignal({ metrics: 'otelcol_processor_refused_metric_points', logs: 'otelcol_processor_refused_log_records' },
+  (name, s) => counterDeclaration(name, s, ['processor'],
   `${ITEM_WORDS[s]} a memory_limiter refused.`));
 export const PROCESS_UPTIME: MetricDeclaration = {
   name: 'otelcol_process_uptime', kind: 'counter', unit: 's', valueType: 'double', attributes: [], description: 'Seconds since the agent started.',
@@ -67,8 +75,9 @@ export const PROCESS_HEAP: MetricDeclaration = {
   description: 'JavaScript heap in use.',
 };
 
-const BASIC = [...EXPORTER_SENT, ...EXPORTER_SEND_FAILED, ...EXPORTER_ENQUEUE_FAILED, EXPORTER_QUEUE_SIZE, EXPORTER_QUEUE_CAPACITY];
-const NORMAL = [...BASIC, RECEIVER_ACCEPTED_LOGS, ...RECEIVER_REFUSED, ...PROCESSOR_REFUSED, PROCESS_UPTIME, PROCESS_CPU, PROCESS_RSS, PROCESS_HEAP];
+const both = (declarations: Record<Signal, MetricDeclaration>) => [declarations.metrics, declarations.logs];
+const BASIC = [...both(EXPORTER_SENT), ...both(EXPORTER_SEND_FAILED), ...both(EXPORTER_ENQUEUE_FAILED), EXPORTER_QUEUE_SIZE, EXPORTER_QUEUE_CAPACITY];
+const NORMAL = [...BASIC, RECEIVER_ACCEPTED_LOGS, ...both(RECEIVER_REFUSED), ...both(PROCESSOR_REFUSED), PROCESS_UPTIME, PROCESS_CPU, PROCESS_RSS, PROCESS_HEAP];
 
 export const selfTelemetry: ComponentTelemetry = {
   component: 'agent (its own metrics, named as the OpenTelemetry Collector names its own)',
@@ -122,23 +131,22 @@ export class SelfTelemetry {
   }
 
   exporter(id: string, signal: Signal): ExporterStats {
-    const item = ITEM_NAME[signal];
     return {
-      sent: (items) => this.add(`otelcol_exporter_sent_${item}`, { exporter: id }, items),
+      sent: (items) => this.add(EXPORTER_SENT[signal].name, { exporter: id }, items),
       sendFailed: (items, errorType, permanent) =>
-        this.add(`otelcol_exporter_send_failed_${item}`, { exporter: id, 'error.type': errorType, 'error.permanent': permanent }, items),
-      enqueueFailed: (items) => this.add(`otelcol_exporter_enqueue_failed_${item}`, { exporter: id }, items),
+        this.add(EXPORTER_SEND_FAILED[signal].name, { exporter: id, 'error.type': errorType, 'error.permanent': permanent }, items),
+      enqueueFailed: (items) => this.add(EXPORTER_ENQUEUE_FAILED[signal].name, { exporter: id }, items),
       queue: (read) => { this.queues.push({ attributes: { exporter: id, data_type: signal }, read }); },
     };
   }
 
   receiverAccepted(id: string, records: number): void {
-    this.add('otelcol_receiver_accepted_log_records', { receiver: id }, records);
+    this.add(RECEIVER_ACCEPTED_LOGS.name, { receiver: id }, records);
   }
 
   refused(receiver: string, processor: string, signal: Signal, items: number): void {
-    this.add(`otelcol_receiver_refused_${ITEM_NAME[signal]}`, { receiver }, items);
-    this.add(`otelcol_processor_refused_${ITEM_NAME[signal]}`, { processor }, items);
+    this.add(RECEIVER_REFUSED[signal].name, { receiver }, items);
+    this.add(PROCESSOR_REFUSED[signal].name, { processor }, items);
   }
 
   /** For ExporterSettings.selfMetrics: undefined when the level is none. */
