@@ -41,6 +41,8 @@ type JsonSchema = {
   items?: JsonSchema; additionalProperties?: JsonSchema | boolean; propertyNames?: JsonSchema;
   anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; minimum?: number; maximum?: number; exclusiveMinimum?: number;
   minLength?: number; minItems?: number; pattern?: string;
+  /** durationIn()'s range, "1s to 24h". */
+  'x-duration-range'?: string;
 };
 
 // --- Comments above the keys, through the TypeScript compiler ----------------------------
@@ -163,7 +165,7 @@ function typeText(node: JsonSchema, decoded: unknown): string {
   if (types.length === 3 && types.includes('boolean')) return 'string';
   if (types.includes('string') && types.includes('number')) return 'size (`500KB`, `64MiB` or bytes)';
   const type = types[0];
-  if (type === 'string' && typeof decoded === 'number') return 'duration (`500ms`, `30s`, `5m`)';
+  if (type === 'string' && typeof decoded === 'number') return `duration${node['x-duration-range'] ? ` ${node['x-duration-range'].replace(/(\S+) to (\S+)/, '`$1`–`$2`')}` : ' (`500ms`, `30s`, `5m`)'}`;
   if (type === 'integer' || type === 'number') {
     const low = node.minimum ?? (node.exclusiveMinimum !== undefined ? node.exclusiveMinimum + (type === 'integer' ? 1 : 0) : undefined);
     const high = node.maximum !== undefined && node.maximum < 2 ** 52 ? node.maximum : undefined;
@@ -272,7 +274,9 @@ export function renderConfigDocs(): string {
     'line; `backbone-otel print-config --config FILE` shows the configuration with all defaults',
     'filled in and secrets redacted. Ready-made files: `config/examples/`.',
     '',
-    'Durations are written `500ms`, `30s`, `5m`, `1h30m`; sizes `500KB`, `1MB`, `64MiB` or a number of bytes.',
+    'Durations are written `500ms`, `30s`, `5m`, `1h30m`; each key takes the range its row gives (a value',
+    'outside it is an error: the longest is a day, as timers cannot wait much longer). Sizes are written',
+    '`500KB`, `1MB`, `64MiB` or a number of bytes. The file itself may be at most 4 MiB of UTF-8.',
     '',
   );
   out.push('## `service`', '', 'Which components run, and how the agent itself behaves.', '');

@@ -4,7 +4,8 @@
 import { type Document, isPair, isSeq, parse, type Scalar, visit } from 'yaml';
 import type { ConfigIssue } from './config-issue.ts';
 
-const REFERENCE = /\$\$|\$\{([^}]*)\}/g;
+// The third form is a reference without its closing brace: an error, not literal text.
+const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{[^}]*$/g;
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
 /** What expansion did to one value, for error messages. */
@@ -31,6 +32,10 @@ export function expandEnvironment(doc: Document, env: Record<string, string | un
       let wholeValueIsReference = false;
       const value = source.replace(REFERENCE, (match, inner: string | undefined, offset: number) => {
         if (match === '$$') return '$';
+        if (!match.endsWith('}')) {
+          issues.push({ path: keyPath(ancestry, node), message: `"${match}" has no closing }: expected \${env:NAME} or \${env:NAME:-default}` });
+          return match;
+        }
         references++;
         wholeValueIsReference = match.length === source.length && offset === 0;
         const env_ = ENV_REFERENCE.exec(inner ?? '');
@@ -73,7 +78,7 @@ function safeScalar(text: string): unknown {
 }
 
 /** The key path of a node from the ancestry that yaml's visit() passes along. */
-function keyPath(ancestry: readonly unknown[], node: unknown): (string | number)[] {
+export function keyPath(ancestry: readonly unknown[], node: unknown): (string | number)[] {
   const path: (string | number)[] = [];
   for (let i = 0; i < ancestry.length; i++) {
     const item = ancestry[i];

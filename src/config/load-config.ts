@@ -1,14 +1,16 @@
 // Reads a configuration file: YAML with positions, ${env:...} expansion, the top-level and
 // service schema, every component's own schema, and the pipelines' references. Every
 // problem is collected with its key path, line and column, and all are reported together.
-import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar, visit } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar, visit } from 'yaml';
 import type { AnyFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../component/component.ts';
 import { type ComponentId, type ComponentKind, parseComponentId, type Signal } from '../component/component-id.ts';
 import type { Registry } from '../component/registry.ts';
 import { ConfigError, type ConfigIssue } from './config-issue.ts';
+import { type DuplicateKey, duplicateKeysOf } from './duplicate-keys.ts';
 import { type ExpandedValue, expandEnvironment, maskReferences } from './env-expansion.ts';
+import { readConfigFile } from './read-config-file.ts';
+import { isSecretPath } from './secret-keys.ts';
 import { type ServiceConfig, topLevelSchema } from './service-schema.ts';
 import { describeZodIssue, knownKeysAt, suggestKey } from './zod-issues.ts';
 
@@ -41,13 +43,7 @@ export interface AgentConfig {
 type Env = Record<string, string | undefined>;
 
 export function loadConfigFile(file: string, registry: Registry, env: Env = process.env): AgentConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(file, [{ path: [], message: `cannot read the configuration file: ${(error as Error).message}` }]);
-  }
-  return loadConfigText(text, file, registry, env);
+  return loadConfigText(readConfigFile(file), file, registry, env);
 }
 
 const SECTIONS = [
@@ -57,10 +53,16 @@ const SECTIONS = [
 export function loadConfigText(text: string, file: string, registry: Registry, env: Env = process.env): AgentConfig {
   const lineCounter = new LineCounter();
   const masked = maskReferences(text);
-  const doc = parseDocument(masked.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // yaml's own uniqueKeys check compares every key with every other of its mapping, which
+  // makes a large file take minutes; duplicateKeysOf() does the same with a Set.
+  const doc = parseDocument(masked.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const duplicates: DuplicateKey[] = [];
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'string') node.value = masked.restore(node.value);
+    },
+    Map(_key, node, ancestry) {
+      duplicates.push(...duplicateKeysOf(node, ancestry));
     },
   });
   const locator = new Locator(doc, lineCounter);
@@ -68,6 +70,10 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
     const { line, col } = lineCounter.linePos(error.pos[0]);
     return { path: [], message: `YAML: ${error.message.split('\n')[0]}`, line, column: col };
   });
+  for (const key of duplicates) {
+    const { line, col } = lineCounter.linePos(key.offset);
+    issues.push({ path: key.path, message: `"${key.name}" is defined twice in this mapping (keys must be unique)`, line, column: col });
+  }
   if (issues.length > 0) throw new ConfigError(file, issues);
   if (doc.contents === null) throw new ConfigError(file, [{ path: [], message: 'the file is empty: expected receivers, exporters and service' }]);
 
@@ -75,7 +81,7 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
   locator.expanded = expansion.expanded;
   issues.push(...expansion.issues.map((issue) => locator.locate(issue)));
 
-  const raw: unknown = doc.toJS();
+  const raw = toPlainValues(doc, lineCounter, file);
   const top = topLevelSchema.safeParse(raw, { reportInput: true });
   if (!top.success) {
     issues.push(...zodIssues(top.error, [], topLevelSchema, locator));
@@ -207,9 +213,27 @@ function zodIssues(error: z.ZodError, prefix: (string | number)[], schema: unkno
     const input = (issue as { input?: unknown }).input;
     // A custom issue may point inside a string value (an OTTL condition): params.offset.
     const offset = (issue as { params?: { offset?: unknown } }).params?.offset;
-    out.push(locator.locate({ path, message: describeZodIssue(issue, input) }, false, typeof offset === 'number' ? offset : undefined));
+    out.push(locator.locate({ path, message: describeZodIssue(issue, input, isSecretPath(path)) }, false, typeof offset === 'number' ? offset : undefined));
   }
   return out;
+}
+
+/** Anchors and aliases may repeat a part; a few hundred repetitions mean a billion-laughs file. */
+const MAX_ALIAS_COUNT = 100;
+
+function toPlainValues(doc: Document, lineCounter: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let first: number | undefined;
+    visit(doc, { Alias(_key, node) { first ??= node.range?.[0]; return first === undefined ? undefined : visit.BREAK; } });
+    const position = first === undefined ? undefined : lineCounter.linePos(first);
+    throw new ConfigError(file, [{
+      path: [], line: position?.line, column: position?.col,
+      message: `the YAML aliases (*name) of this file expand to more than ${MAX_ALIAS_COUNT} copies of their anchors: a configuration never needs that many, and expanding them could exhaust memory`,
+    }]);
+  }
 }
 
 function sortByLine(issues: ConfigIssue[]): ConfigIssue[] {

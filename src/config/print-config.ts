@@ -4,9 +4,9 @@ import * as z from 'zod';
 import { stringify } from 'yaml';
 import type { AnyFactory } from '../component/component.ts';
 import type { AgentConfig, ComponentEntry } from './load-config.ts';
+import { isSecretKey } from './secret-keys.ts';
 import { serviceSchema } from './service-schema.ts';
 
-const SECRET_KEY = /pass(word)?|secret|token|api[_-]?key|license[_-]?key|auth(orization)?|credential|private[_-]?key|cookie/i;
 export const REDACTED = '[REDACTED]';
 
 /** Values under secret-looking keys, and every header value, become [REDACTED]. */
@@ -19,7 +19,7 @@ export function redact(value: unknown, key = '', underHeaders = false): unknown 
     }
     return out;
   }
-  if ((underHeaders || SECRET_KEY.test(key)) && value !== '' && value !== undefined && value !== null) return REDACTED;
+  if (isSecretKey(key, underHeaders) && value !== '' && value !== undefined && value !== null) return REDACTED;
   return value;
 }
 

@@ -20,9 +20,36 @@ export const duration = z.codec(
   },
 );
 
-/** A positive duration with a default given in milliseconds. */
-export function positiveDuration(defaultMs: number) {
-  return duration.refine((ms) => ms > 0, 'expected a duration above zero').default(defaultMs);
+/** The smallest and largest value a duration key takes, in milliseconds. */
+export interface DurationRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * What a duration key takes unless its schema says otherwise: above zero, at most a day. Timers
+ * cannot wait longer than 2^31-1 ms (24.8 days): beyond that Node fires them at once, in a loop.
+ */
+export const DEFAULT_DURATION_RANGE: DurationRange = { min: 1, max: 24 * 3_600_000 };
+const TIMER_LIMIT_MS = 2 ** 31 - 1;
+
+export function formatRange(range: DurationRange): string {
+  return `${formatDuration(range.min)} to ${formatDuration(range.max)}`;
+}
+
+/** A duration within `range`, with a default given in milliseconds; the range is in the docs. */
+export function durationIn(defaultMs: number, range: DurationRange) {
+  if (range.max > TIMER_LIMIT_MS || range.min > defaultMs || defaultMs > range.max) throw new Error(`bad duration range ${formatRange(range)} for a default of ${defaultMs} ms`);
+  return duration.superRefine((ms, ctx) => {
+    if (ms < range.min || ms > range.max) {
+      ctx.addIssue({ code: 'custom', input: formatDuration(ms), message: `expected a duration from ${formatRange(range)}, found ${formatDuration(ms)}` });
+    }
+  }).default(defaultMs).meta({ 'x-duration-range': formatRange(range) });
+}
+
+/** A positive duration with a default given in milliseconds, within DEFAULT_DURATION_RANGE unless given one. */
+export function positiveDuration(defaultMs: number, range: DurationRange = DEFAULT_DURATION_RANGE) {
+  return durationIn(defaultMs, range);
 }
 
 /** "host:port" as the Collector writes listening endpoints. */

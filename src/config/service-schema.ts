@@ -1,6 +1,6 @@
 // The top level of the configuration file and its `service` section.
 import * as z from 'zod';
-import { positiveDuration } from './schema-types.ts';
+import { durationIn } from './schema-types.ts';
 
 const componentSection = z.record(z.string(), z.unknown()).nullish().transform((value) => value ?? {});
 const idList = z.array(z.string({ error: 'expected a component id such as otlphttp or otlphttp/name' }));
@@ -28,7 +28,7 @@ export const serviceSchema = z.strictObject({
   /** Resource attributes added to everything the agent sends (deployment.environment, k8s.pod.name...). */
   resource: z.record(z.string(), z.string()).default({}),
   /** How long SIGTERM may take to flush what is pending. */
-  shutdown_timeout: positiveDuration(10_000),
+  shutdown_timeout: durationIn(10_000, { min: 100, max: 600_000 }),
   /**
    * With a leader_election extension: the receivers that run on the leader only (one agent of
    * the cluster at a time). Default: every backbone_folders, backbone_events and backbone_rest

@@ -1,8 +1,9 @@
 // Turns zod's issues into the messages users read: what was expected and what was found.
 import type * as z from 'zod';
 
-export function describeValue(value: unknown): string {
+export function describeValue(value: unknown, secret = false): string {
   if (value === undefined) return 'nothing';
+  if (secret && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && value !== '') return `a ${typeof value} (not shown: a secret)`;
   if (value === null) return 'an empty value';
   if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value);
   if (Array.isArray(value)) return 'a list';
@@ -15,19 +16,28 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping of keys to values', array: 'a list', record: 'a mapping of keys to values',
 };
 
-export function describeZodIssue(issue: z.core.$ZodIssue, input: unknown): string {
+/** What went wrong with a value; `secret`: the value is never quoted (an API key written as a number). */
+export function describeZodIssue(issue: z.core.$ZodIssue, input: unknown, secret = false): string {
+  const message = describe(issue, input, secret);
+  if (!secret || (typeof input !== 'string' && typeof input !== 'number') || input === '') return message;
+  // A schema's own message may quote the value: not a secret's.
+  return message.split(String(input)).join('[REDACTED]');
+}
+
+function describe(issue: z.core.$ZodIssue, input: unknown, secret: boolean): string {
+  const shown = (value: unknown) => describeValue(value, secret);
   const custom = !issue.message.startsWith('Invalid') && !issue.message.startsWith('Too ');
   switch (issue.code) {
     case 'invalid_type': {
-      if (custom) return input === undefined ? `missing: ${issue.message}` : `${issue.message}, found ${describeValue(input)}`;
+      if (custom) return input === undefined ? `missing: ${issue.message}` : `${issue.message}, found ${shown(input)}`;
       const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
-      return input === undefined ? `missing: expected ${expected}` : `expected ${expected}, found ${describeValue(input)}`;
+      return input === undefined ? `missing: expected ${expected}` : `expected ${expected}, found ${shown(input)}`;
     }
     case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => String(v)).join(' | ')}, found ${describeValue(input)}`;
+      return `expected one of ${issue.values.map((v) => String(v)).join(' | ')}, found ${shown(input)}`;
     case 'too_small':
     case 'too_big':
-      return custom ? issue.message : `${issue.message.replace(/^Too (small|big): /, '')}, found ${describeValue(input)}`;
+      return custom ? issue.message : `${issue.message.replace(/^Too (small|big): /, '')}, found ${shown(input)}`;
     default:
       return issue.message;
   }

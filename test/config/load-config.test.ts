@@ -174,7 +174,8 @@ test('otlphttp appends /v1/<signal> to the endpoint unless a signal endpoint is 
 
 test('YAML syntax errors and duplicate keys point at their line', () => {
   assert.match(errors('receivers:\n  a: [1, 2\nexporters: {}\n')[0]!, /^agent\.yaml:\d+:\d+: \(top level\): YAML: /);
-  assert.match(errors('service: {}\nservice: {}\n')[0]!, /^agent\.yaml:2:1: \(top level\): YAML: Map keys must be unique/);
+  assert.match(errors('service: {}\nservice: {}\n')[0]!, /^agent\.yaml:2:1: service: "service" is defined twice in this mapping \(keys must be unique\)/);
+  assert.match(errors('receivers:\n  a: {}\n  b: {}\n  a: {}\n')[0]!, /^agent\.yaml:4:3: receivers\.a: "a" is defined twice/);
   assert.match(errors('')[0]!, /the file is empty/);
 });
 

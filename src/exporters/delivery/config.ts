@@ -2,7 +2,7 @@
 // names them: `retry_on_failure`, `sending_queue`, plus `storage` (a folder that makes the
 // queue survive restarts and `kill -9`) and `max_request_size` (requests are split below it).
 import * as z from 'zod';
-import { duration, positiveDuration } from '../../config/schema-types.ts';
+import { durationIn } from '../../config/schema-types.ts';
 
 const BYTE_UNITS: Record<string, number> = {
   B: 1, KB: 1000, MB: 1000 ** 2, GB: 1000 ** 3, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3,
@@ -45,16 +45,16 @@ export const byteSize = z.codec(
 export const retrySchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Wait after the first failure; each further wait is `multiplier` times longer, up to max_interval. */
-  initial_interval: positiveDuration(5_000),
+  initial_interval: durationIn(5_000, { min: 10, max: 3_600_000 }),
   randomization_factor: z.number().min(0).max(1).default(0.5),
   multiplier: z.number().min(1).default(1.5),
-  max_interval: positiveDuration(30_000),
+  max_interval: durationIn(30_000, { min: 10, max: 24 * 3_600_000 }),
   /**
    * How long one request is retried before it is given up (0s: until it is sent). Applies to
    * the in-memory queue only: with `storage`, a request stays on disk until it is sent or the
    * disk bound pushes it out.
    */
-  max_elapsed_time: duration.refine((ms) => ms >= 0, 'expected a duration, or 0s for no limit').default(300_000),
+  max_elapsed_time: durationIn(300_000, { min: 0, max: 7 * 24 * 3_600_000 }),
 }).prefault({});
 
 export const sendingQueueSchema = z.strictObject({

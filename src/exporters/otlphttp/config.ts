@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { httpUrl, positiveDuration, stringMap } from '../../config/schema-types.ts';
+import { durationIn, httpUrl, stringMap } from '../../config/schema-types.ts';
 import { deliveryFields } from '../delivery/config.ts';
 
 export const otlpHttpShape = {
@@ -11,10 +11,10 @@ export const otlpHttpShape = {
   compression: z.enum(['gzip', 'none']).default('gzip'),
   headers: stringMap,
   /** How long one request may take before it counts as failed (and is retried). */
-  timeout: positiveDuration(10_000),
+  timeout: durationIn(10_000, { min: 100, max: 600_000 }),
   temporality: z.enum(['cumulative', 'delta']).default('cumulative'),
   /** How often metrics are collected and sent. */
-  export_interval: positiveDuration(30_000),
+  export_interval: durationIn(30_000, { min: 100, max: 24 * 3_600_000 }),
   tls: z.strictObject({
     ca_file: z.string().default(''),
     insecure_skip_verify: z.boolean().default(false),

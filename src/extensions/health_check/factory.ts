@@ -7,14 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import * as z from 'zod';
 import type { ComponentStatus, ExtensionFactory, StatusView } from '../../component/component.ts';
-import { hostPort, positiveDuration } from '../../config/schema-types.ts';
+import { durationIn, hostPort } from '../../config/schema-types.ts';
 import { splitHostPort } from '../../exporters/prometheus/config.ts';
 
 export const healthCheckConfigSchema = z.strictObject({
   endpoint: hostPort.default('127.0.0.1:13133'),
   path: z.string().startsWith('/', 'expected a path such as / or /health').default('/'),
   /** How long an exporter may fail before the agent counts as unhealthy. */
-  exporter_failure_grace_period: positiveDuration(300_000),
+  exporter_failure_grace_period: durationIn(300_000, { min: 1_000, max: 24 * 3_600_000 }),
 });
 
 export type HealthCheckConfig = z.infer<typeof healthCheckConfigSchema>;

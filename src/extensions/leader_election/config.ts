@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { httpUrl, positiveDuration } from '../../config/schema-types.ts';
+import { durationIn, httpUrl } from '../../config/schema-types.ts';
 
 /** What a holder's name may contain: it is part of a file name on the shared file system. */
 export const IDENTITY = /^[A-Za-z0-9_-]{1,100}$/;
@@ -15,9 +15,9 @@ export const leaderElectionConfigSchema = z.strictObject({
   lease_dir: z.string({ error: 'expected a folder on the shared file system, for example /var/atlassian/application-data/jira-shared/backbone-otel' })
     .min(1, 'expected a folder on the shared file system, found an empty value'),
   /** How long the lease holds without a renewal: a standby takes over at most lease_duration + renew_interval after the leader died or hung. */
-  lease_duration: positiveDuration(15_000),
+  lease_duration: durationIn(15_000, { min: 1_000, max: 600_000 }),
   /** How often the leader renews the lease (standbys look at it twice as often). At most half of lease_duration. */
-  renew_interval: positiveDuration(5_000),
+  renew_interval: durationIn(5_000, { min: 100, max: 300_000 }),
   /** This agent's name in the lease (letters, digits, - and _). Default: host name, process id and a random suffix. */
   identity: z.string().regex(IDENTITY, 'expected letters, digits, - and _ only (at most 100)').optional(),
   /** Where the lease is: `file` (in lease_dir), or `kubernetes` (a Lease object; lease_dir then keeps only the state the next leader continues from). */

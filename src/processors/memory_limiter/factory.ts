@@ -5,10 +5,10 @@
 // Wherever it is listed, it acts at the entry of the pipeline, as the Collector advises.
 import * as z from 'zod';
 import type { ProcessorFactory } from '../../component/component.ts';
-import { positiveDuration } from '../../config/schema-types.ts';
+import { durationIn } from '../../config/schema-types.ts';
 
 export const memoryLimiterConfigSchema = z.strictObject({
-  check_interval: positiveDuration(1_000),
+  check_interval: durationIn(1_000, { min: 10, max: 60_000 }),
   /** Resident memory (MiB) the agent should stay under. */
   limit_mib: z.int({ error: 'expected a memory limit in MiB, for example 256' }).positive(),
   /** Headroom below limit_mib where refusing starts; default 20% of limit_mib. */

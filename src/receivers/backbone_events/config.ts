@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as z from 'zod';
-import { positiveDuration } from '../../config/schema-types.ts';
+import { durationIn } from '../../config/schema-types.ts';
 import { foldersConfigSchema } from '../backbone_folders/config.ts';
 import { STATES } from '../backbone_folders/states.ts';
 import { DWELL_TIME_BOUNDARIES } from './telemetry.ts';
@@ -15,11 +15,11 @@ export const eventsConfigSchema = z.strictObject({
   /** native: file-system events plus periodic listings; poll: listings only; auto: poll on network file systems. */
   watch_method: z.enum(['native', 'poll', 'auto']).default('auto'),
   /** Poll mode: how often the state folders are listed. */
-  poll_interval: positiveDuration(5_000),
+  poll_interval: durationIn(5_000, { min: 100, max: 3_600_000 }),
   /** Native mode: how often the state folders are listed anyway, to catch events the kernel dropped. */
-  reconcile_interval: positiveDuration(30_000),
+  reconcile_interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
   /** How long a message that vanished and was not found elsewhere is looked for before it counts as gone. */
-  grace_period: positiveDuration(2_000),
+  grace_period: durationIn(2_000, { min: 10, max: 600_000 }),
   /** Folder for the checkpoint (what was reported), so that moves made while the agent was stopped are reported after a restart. Never under the root. */
   storage: z.string().min(1, 'expected a folder for the checkpoint, found an empty value').optional(),
   /** States whose folders are never listed or watched (they can hold millions of files): a message that moves into one is found by looking its name up there. */

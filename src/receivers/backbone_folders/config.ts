@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { positiveDuration } from '../../config/schema-types.ts';
+import { durationIn } from '../../config/schema-types.ts';
 import { STATES, type KnownState } from './states.ts';
 
 const stateName = z.enum(STATES);
@@ -8,9 +8,9 @@ export const foldersConfigSchema = z.strictObject({
   /** JIRA_HOME/data/backbone-issue-sync */
   root: z.string({ error: 'expected the path of the Backbone folder (JIRA_HOME/data/backbone-issue-sync)' })
     .min(1, 'expected the path of the Backbone folder (JIRA_HOME/data/backbone-issue-sync), found an empty value'),
-  collection_interval: positiveDuration(30_000),
+  collection_interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
   /** A scan that takes longer is cut short; folders it did not finish keep their last values. */
-  timeout: positiveDuration(120_000),
+  timeout: durationIn(120_000, { min: 1_000, max: 3_600_000 }),
   /** At most this many directory entries per scan. */
   max_entries: z.int().positive().default(10_000_000),
   /** States whose files are counted by name only (no stat): no size, no age. */
