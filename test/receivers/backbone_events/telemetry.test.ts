@@ -1,29 +1,28 @@
-// The watcher's declarations match the shared telemetry spec (names, kinds, units), keep
-// logs-only attributes off its metrics, and choose severities as the spec says.
+// The watcher's declarations are the public names (test/telemetry/public-names.ts) with their
+// kind and unit, as the committed docs/telemetry.md shows them; logs-only attributes stay off its
+// metrics, and severities are chosen as the spec says.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { eventsTelemetry } from '../../../src/receivers/backbone_events/telemetry.ts';
 import { describeTransition, type Endpoint, severityOf } from '../../../src/receivers/backbone_events/transition.ts';
 import { ATTRIBUTES } from '../../../src/telemetry/attributes.ts';
+import { documentedMetrics, PUBLIC_EVENTS, PUBLIC_METRICS } from '../../telemetry/public-names.ts';
 
-const SPEC = new URL('../../../../shared/spec/telemetry.md', import.meta.url);
+const DOCS = readFileSync(new URL('../../../docs/telemetry.md', import.meta.url), 'utf8');
 
-test('metrics and the log event are the ones the shared spec names, with their kind and unit', () => {
-  const spec = readFileSync(SPEC, 'utf8');
-  const rows = new Map<string, { kind: string; unit: string; attributes: string }>();
-  for (const [, name, kind, unit, attributes] of spec.matchAll(/^\| `([a-z_.]+)` \| (gauge|counter|histogram) \| `([^`]*)` \| ([^|]*)\|/gm)) {
-    rows.set(name!, { kind: kind!, unit: unit!, attributes: attributes! });
-  }
+test('metrics and the log event are the public ones, with their kind and unit', () => {
+  const rows = documentedMetrics(DOCS);
   assert.deepEqual(eventsTelemetry.metrics.map((m) => m.name), ['backbone.message.transitions', 'backbone.message.dwell_time', 'backbone.watcher.mode']);
   for (const metric of eventsTelemetry.metrics) {
     const row = rows.get(metric.name);
-    assert.ok(row, `${metric.name} is in the spec`);
+    assert.ok(row, `${metric.name} is in docs/telemetry.md`);
     assert.equal(metric.kind, row.kind, metric.name);
     assert.equal(metric.unit, row.unit, metric.name);
+    assert.ok(PUBLIC_METRICS.some(([name, kind, unit]) => name === metric.name && kind === metric.kind && unit === metric.unit), `${metric.name} is a public name`);
   }
   assert.deepEqual(eventsTelemetry.events.map((e) => e.name), ['backbone.message.transition']);
-  assert.ok(spec.includes('`backbone.message.transition`'));
+  assert.ok(PUBLIC_EVENTS.includes('backbone.message.transition') && DOCS.includes('`backbone.message.transition`'));
   const logsOnly = new Set(ATTRIBUTES.filter((a) => a.logsOnly).map((a) => a.name));
   for (const metric of eventsTelemetry.metrics) for (const a of metric.attributes) assert.ok(!logsOnly.has(a), `${metric.name} has ${a}`);
   assert.deepEqual([...eventsTelemetry.metrics[0]!.attributes],
