@@ -162,6 +162,7 @@ async function burstAgent(mode: 'native' | 'poll'): Promise<BurstResult> {
   const config = eventsConfigSchema.parse({ root: tree.root, watch_method: mode, poll_interval: `${POLL_MS}ms` });
   const receiver = new EventsReceiver(config, {
     meter: meterProvider.getMeter('bench'), logger: loggerProvider.getLogger('bench'), signals: new Set(['metrics', 'logs']),
+    commit: async () => ({ kept: true, lost: 0 }),
   }, new AgentLog({ level: 'warn' }));
   await receiver.start();
   const moveTimes = await runMover(tree.plan);

@@ -40,6 +40,12 @@ export interface ReceiverHost {
   meter: Meter;
   logger: Logger;
   signals: ReadonlySet<Signal>;
+  /**
+   * Hands every log record the receiver emitted so far to the sending queues of the exporters
+   * of its pipelines, without waiting for the network, and says whether each kept it as it
+   * promises (see Commit). A receiver that keeps a checkpoint writes it only after `kept`.
+   */
+  commit(): Promise<Commit>;
   /** Set when the receiver runs on the leader only (service.leader_election); see ReceiverLeadership. */
   leadership?: ReceiverLeadership;
 }
@@ -61,6 +67,42 @@ export interface ReceiverLeadership {
   holding(): boolean;
   /** Hands what the receiver reported so far to its exporters and waits until it is sent (or known not to be sendable now). */
   flush(): Promise<void>;
+}
+
+/** The answer to ReceiverHost.commit() and LogStage.commit(). */
+export interface Commit {
+  /**
+   * True when every exporter took what was emitted: a disk queue wrote it and fsynced it (it
+   * survives kill -9 and a power cut); a memory queue, debug or the like hold it (no
+   * durability promised). False while any part is only held in memory by an exporter that
+   * promises durability (its disk is full), or was refused (memory_limiter), or a stage
+   * cannot say.
+   */
+  kept: boolean;
+  /**
+   * Log records dropped since the agent started after they were taken but before they were
+   * kept (the memory bound of a full disk overflowed, or a memory_limiter refused them): a
+   * count that only grows. When it grew, a receiver that can re-derive what it reported
+   * (backbone_events, from its last checkpoint) does so.
+   */
+  lost: number;
+}
+
+/** A logs pipeline stage (a processor's, an exporter's) that can answer commit(). */
+export interface LogStage extends LogRecordProcessor {
+  /** Passes on what it holds (a batch) and asks the next stage; an exporter queues it. */
+  commit(): Promise<Commit>;
+}
+
+/** The stage's answer; a stage that cannot answer counts as not kept. */
+export function commitStage(stage: LogRecordProcessor): Promise<Commit> {
+  const candidate = stage as Partial<LogStage>;
+  return typeof candidate.commit === 'function' ? candidate.commit() : Promise.resolve({ kept: false, lost: 0 });
+}
+
+/** The answers of several stages (a fan-out to several exporters): kept by all, lost summed. */
+export function commitAll(answers: readonly Commit[]): Commit {
+  return { kept: answers.every((a) => a.kept), lost: answers.reduce((sum, a) => sum + a.lost, 0) };
 }
 
 export interface ReceiverFactory<Config = unknown> extends FactoryBase<Config> {

@@ -9,7 +9,9 @@ import { diag, DiagLogLevel, type Logger, type LogRecord, type Meter } from '@op
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { type IMetricReader, MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { ExporterFactory, ExporterSettings, Lifecycle, PipelineProcessor } from '../component/component.ts';
+import {
+  type Commit, commitAll, commitStage, type ExporterFactory, type ExporterSettings, type Lifecycle, type LogStage, type PipelineProcessor,
+} from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
 import type { AgentConfig, ComponentEntry, PipelineConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
@@ -26,6 +28,10 @@ interface RunningPipeline {
   signal: Signal;
   meterProvider?: MeterProvider;
   loggerProvider?: LoggerProvider;
+  /** The first stage of a logs pipeline: where commit() starts. */
+  logHead?: LogRecordProcessor;
+  /** Log records a memory_limiter refused at the entry: lost after they were reported (see Commit.lost). */
+  refusedLogs: number;
   processors: { id: string; instance: PipelineProcessor }[];
 }
 
@@ -64,7 +70,7 @@ export class Service {
         });
         return { id, instance };
       });
-      const running: RunningPipeline = { id: pipeline.id, signal: pipeline.signal, processors };
+      const running: RunningPipeline = { id: pipeline.id, signal: pipeline.signal, processors, refusedLogs: 0 };
       const pipelineResource = processors.reduce<Resource>((current, { instance }) => instance.resource?.(current) ?? current, resource);
       const carriesSelfMetrics = selfPipelines.has(pipeline.id);
       if (pipeline.signal === 'metrics') {
@@ -81,11 +87,12 @@ export class Service {
           const entry = this.config.exporters.get(id)!;
           const exporter = entry.factory.createLogsExporter!(this.exporterSettings(id, entry, pipeline, false));
           if (exporter.start) this.exporterStarts.push(exporter.start);
-          return exporter.processor;
+          return withCommit(exporter.processor);
         });
         // Stages in the order listed: the first processor sees each record first.
         let head: LogRecordProcessor = exporterProcessors.length === 1 ? exporterProcessors[0]! : new FanOutProcessor(exporterProcessors);
         for (const { instance } of [...processors].reverse()) head = instance.logs?.(head) ?? head;
+        running.logHead = head;
         running.loggerProvider = new LoggerProvider({ resource: pipelineResource, processors: [head] });
       }
       this.pipelines.push(running);
@@ -100,7 +107,15 @@ export class Service {
       const signals = new Set<Signal>(inPipelines.map((p) => p.signal));
       const status = this.status.register('receiver', id);
       const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
-      const host = { meter: fanOutMeter(meters), logger: fanOutLogger(loggers), signals };
+      const logPipelines = inPipelines.filter((p) => p.logHead !== undefined);
+      const commit = async (): Promise<Commit> => {
+        const answers = await Promise.all(logPipelines.map((p) => commitStage(p.logHead!)));
+        const refused = logPipelines.reduce((sum, p) => sum + p.refusedLogs, 0);
+        const refusingNow = logPipelines.some((p) => this.refusing(p) !== undefined);
+        const all = commitAll(answers);
+        return { kept: all.kept && !refusingNow, lost: all.lost + refused };
+      };
+      const host = { meter: fanOutMeter(meters), logger: fanOutLogger(loggers), signals, commit };
       if (this.leadership?.elects(id)) {
         // Runs on the leader only: the leadership controller makes and starts an instance per term.
         const flush = async () => { await Promise.all(inPipelines.map((p) => p.loggerProvider?.forceFlush())); };
@@ -181,6 +196,7 @@ export class Service {
         const refusedBy = this.refusing(pipeline);
         if (refusedBy !== undefined) {
           this.selfTelemetry.refused(receiver, refusedBy, 'logs', 1);
+          pipeline.refusedLogs++;
           return;
         }
         this.selfTelemetry.receiverAccepted(receiver, 1);
@@ -264,7 +280,7 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Passes each log record on to every exporter of a pipeline. */
-class FanOutProcessor implements LogRecordProcessor {
+class FanOutProcessor implements LogStage {
   private readonly processors: LogRecordProcessor[];
   constructor(processors: LogRecordProcessor[]) {
     this.processors = processors;
@@ -275,19 +291,58 @@ class FanOutProcessor implements LogRecordProcessor {
   async forceFlush(): Promise<void> {
     await Promise.all(this.processors.map((processor) => processor.forceFlush()));
   }
+  async commit(): Promise<Commit> {
+    return commitAll(await Promise.all(this.processors.map((processor) => commitStage(processor))));
+  }
   async shutdown(): Promise<void> {
     await Promise.all(this.processors.map((processor) => processor.shutdown()));
   }
 }
 
-/** The SDK reports export failures through diag on every attempt: say each one once. */
+/**
+ * An exporter's processor that cannot answer commit() (debug's, on the SDK's batch
+ * processor) takes records without promising to keep them: it counts as kept once flushed.
+ */
+function withCommit(processor: LogRecordProcessor): LogRecordProcessor {
+  if (typeof (processor as Partial<LogStage>).commit === 'function') return processor;
+  const stage: LogStage = {
+    onEmit: (record, context) => processor.onEmit(record, context),
+    forceFlush: () => processor.forceFlush(),
+    shutdown: () => processor.shutdown(),
+    commit: async () => {
+      await processor.forceFlush();
+      return { kept: true, lost: 0 };
+    },
+  };
+  return stage;
+}
+
+/**
+ * The SDK reports export failures through diag on every attempt: say each one once, as one
+ * line. Its global error handler passes errors as JSON with their stack
+ * ({"stack":"Error: PeriodicExportingMetricReader: ...","message":...}): only the message is kept.
+ */
 function routeSdkDiagnostics(log: AgentLog): void {
   const sdkLog = log.child({ component: 'opentelemetry-sdk' });
   const say = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) => {
-    const text = [message, ...args.map((arg) => (arg instanceof Error ? arg.message : typeof arg === 'string' ? arg : ''))].join(' ').trim();
+    const text = [message, ...args.map((arg) => (arg instanceof Error ? arg.message : typeof arg === 'string' ? arg : ''))]
+      .map(withoutStack).join(' ').replace(/\s+/g, ' ').trim();
     sdkLog.problem(text.slice(0, 120), level, text);
   };
   diag.setLogger({
     error: say('error'), warn: say('warn'), info: () => {}, debug: () => {}, verbose: () => {},
   }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+}
+
+/** The message of a JSON-encoded error (the SDK's global error handler), else the text itself. */
+export function withoutStack(text: string): string {
+  if (!text.startsWith('{')) return text;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown; stack?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+    if (typeof parsed.stack === 'string') return parsed.stack.split('\n')[0]!;
+  } catch {
+    // not JSON after all
+  }
+  return text;
 }

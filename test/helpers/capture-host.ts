@@ -35,6 +35,8 @@ export class CaptureHost {
       meter: this.meterProvider.getMeter('test'),
       logger: this.loggerProvider.getLogger('test'),
       signals: new Set(['metrics', 'logs']),
+      // Every record is in the in-memory exporter as soon as it is emitted.
+      commit: async () => ({ kept: true, lost: 0 }),
     };
     this.log = new AgentLog({ level: 'debug', sink: { write: (line) => { this.logLines.push(line); } } });
   }

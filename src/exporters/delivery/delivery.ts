@@ -39,6 +39,8 @@ export class Delivery {
   private failingSince: number | undefined;
   private retriesDuringOutage = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Since start, for the line said when stopping. */
+  private readonly totals = { sent: 0, dropped: 0, deduplicated: 0 };
 
   constructor(options: DeliveryOptions) {
     this.options = options;
@@ -60,26 +62,65 @@ export class Delivery {
     this.running ??= this.loop();
   }
 
-  /** Adds requests; never blocks and never fails: a full queue drops its oldest requests. */
+  /**
+   * Adds requests; never blocks and never fails: a full queue drops its oldest requests. What
+   * it took is then made durable as the queue promises (one folder fsync for the batch).
+   */
   enqueue(payloads: Payload[]): void {
     const { queue, stats, log } = this.options;
+    const lostBefore = queue.lost;
     for (const payload of payloads) {
       if (this.closed && queue.kind === 'memory') {
         // Data that arrives after the last drain cannot be sent any more.
-        stats.enqueueFailed(payload.items);
+        this.dropped(payload.items);
         continue;
       }
       const result = queue.push(payload);
       if (result.rejected) {
-        stats.enqueueFailed(payload.items);
+        this.dropped(payload.items);
         log.problem(this.key('queue-reject'), 'warn', `a request larger than the whole sending queue (${queue.capacity.items} items, ${queue.capacity.bytes} bytes) was dropped; raise sending_queue.queue_size or max_size`);
       }
       if (result.droppedItems > 0) {
-        stats.enqueueFailed(result.droppedItems);
+        this.dropped(result.droppedItems);
         log.problem(this.key('queue-full'), 'warn', `the sending queue is full (${queue.capacity.items} items, ${queue.capacity.bytes} bytes): the oldest ${this.what} are being dropped to make room; they are counted in otelcol_exporter_enqueue_failed_*`);
       }
     }
+    this.countLost(lostBefore);
+    queue.persist();
     this.wake?.();
+  }
+
+  /** Records that were not queued because the queue already holds (or sent) their log.record.uid. */
+  deduplicated(items: number): void {
+    if (items === 0) return;
+    if (this.totals.deduplicated === 0) {
+      this.options.log.info(`dropped ${items} ${this.what} reported again with a log.record.uid this queue already took (a replay after a restart or a roll-back); counted in the line said when stopping`);
+    }
+    this.totals.deduplicated += items;
+  }
+
+  /**
+   * Makes what was enqueued durable as the queue promises and says whether all of it is kept
+   * (see DeliveryQueue.persist), with the items lost so far after they were taken.
+   */
+  commit(): { kept: boolean; lost: number } {
+    const { queue } = this.options;
+    const lostBefore = queue.lost;
+    const kept = queue.persist();
+    this.countLost(lostBefore);
+    return { kept, lost: queue.lost };
+  }
+
+  private countLost(before: number): void {
+    const lost = this.options.queue.lost - before;
+    if (lost === 0) return;
+    this.dropped(lost);
+    this.options.log.warn(`the disk is still full and the requests held in memory reached their bound: the oldest ${lost} ${this.what} were dropped (counted in otelcol_exporter_enqueue_failed_*, ${this.options.queue.lost} so far); a receiver with a checkpoint reports them again once they can be written`);
+  }
+
+  private dropped(items: number): void {
+    this.options.stats.enqueueFailed(items);
+    this.totals.dropped += items;
   }
 
   /**
@@ -126,20 +167,31 @@ export class Delivery {
     } finally {
       signal.removeEventListener('abort', onAbort);
       sender.close();
+      queue.persist();
       const left = queue.size();
       if (left.requests > 0) {
         if (queue.kind === 'disk') {
-          log.info(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they stay in the disk queue and are sent after the restart`);
+          log.info(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they stay in the disk queue and are sent after the restart; ${this.summary()}`);
         } else {
           stats.sendFailed(left.items, 'shutdown', true);
-          log.warn(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they are lost (set storage: <folder> to keep them across restarts)`);
-          while (queue.head()) queue.remove(queue.head()!);
+          this.totals.dropped += left.items;
+          log.warn(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they are lost (set storage: <folder> to keep them across restarts); ${this.summary()}`);
+          while (queue.head()) queue.remove(queue.head()!, 'dropped');
         }
+      } else if (this.totals.sent + this.totals.dropped + this.totals.deduplicated > 0) {
+        log.info(`stopping: nothing left to send to ${sender.url}; ${this.summary()}`);
       }
       queue.close();
       this.closed = true;
       this.settleIdle();
     }
+  }
+
+  /** "since start: 1200 sent, 0 dropped, ..." for the line said when stopping. */
+  private summary(): string {
+    const { sent, dropped, deduplicated } = this.totals;
+    const replays = deduplicated > 0 ? `, ${deduplicated} replayed ${this.what} dropped by log.record.uid` : '';
+    return `since start: ${sent} ${this.what} sent, ${dropped} dropped (otelcol_exporter_enqueue_failed_* and send_failed_* with error.permanent=true)${replays}`;
   }
 
   private async loop(): Promise<void> {
@@ -184,8 +236,9 @@ export class Delivery {
     queue.sending(entry);
     const outcome: SendOutcome = await sender.send(body, entry.encoding, entry.compression).finally(() => queue.sending(undefined));
     if (outcome.kind === 'sent') {
-      queue.remove(entry);
+      queue.remove(entry, 'sent');
       stats.sent(entry.items);
+      this.totals.sent += entry.items;
       status.ok();
       this.attempt = 0;
       this.retryAfterMs = undefined;
@@ -201,7 +254,8 @@ export class Delivery {
     }
     if (outcome.kind === 'permanent') {
       stats.sendFailed(entry.items, outcome.errorType, true);
-      queue.remove(entry);
+      this.totals.dropped += entry.items;
+      queue.remove(entry, 'dropped');
       status.permanentError(outcome.reason);
       log.problem(this.key('permanent'), 'error', `${sender.url} refused ${this.what}: ${outcome.reason}; such a request is not retried, so its ${this.what} were dropped (counted in otelcol_exporter_send_failed_* with error.permanent=true); said once until a request is accepted`);
       return 'done';
@@ -218,7 +272,8 @@ export class Delivery {
     const expired = queue.kind === 'memory' && retry.max_elapsed_time > 0 && elapsed + this.nextDelay() > retry.max_elapsed_time;
     if (!retry.enabled || expired) {
       stats.sendFailed(entry.items, outcome.errorType, true);
-      queue.remove(entry);
+      this.totals.dropped += entry.items;
+      queue.remove(entry, 'dropped');
       this.attempt = 0;
       log.problem(this.key('dropped'), 'error', retry.enabled
         ? `gave up on ${this.what} after retrying for longer than retry_on_failure.max_elapsed_time (${retry.max_elapsed_time} ms); set storage: <folder> to keep data through longer outages`

@@ -21,6 +21,8 @@ export interface Payload {
   items: number;
   /** The request body as sent (compressed when compression is gzip). */
   body: Uint8Array;
+  /** The log.record.uid of the records that carry one (their idempotency keys; see uid-window.ts). */
+  uids?: readonly string[];
 }
 
 export interface EncodeOptions {
@@ -65,9 +67,21 @@ function split<T>(units: T[], serialize: (part: T[]) => Uint8Array, max: number)
   return out;
 }
 
+/** The OpenTelemetry attribute that names a record's idempotency key. */
+export const RECORD_UID = 'log.record.uid';
+
+/** A record's log.record.uid, when it carries one. */
+export function recordUid(record: ReadableLogRecord): string | undefined {
+  const uid = record.attributes[RECORD_UID];
+  return typeof uid === 'string' && uid !== '' ? uid : undefined;
+}
+
 export function encodeLogs(records: ReadableLogRecord[], options: EncodeOptions): Payload[] {
   return split(records, (part) => serializeLogs(part, options.encoding), options.maxRequestSize)
-    .map(({ part, raw }) => finish('logs', options, part.length, raw));
+    .map(({ part, raw }) => {
+      const uids = part.flatMap((record) => recordUid(record) ?? []);
+      return { ...finish('logs', options, part.length, raw), ...(uids.length > 0 ? { uids } : {}) };
+    });
 }
 
 /** One data point of one metric: the unit that metric requests are split by. */

@@ -10,13 +10,15 @@ import type { LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '
 import {
   AggregationTemporality, InstrumentType, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { ExporterSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
+import type { Commit, ExporterSettings, LogStage, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import { temporalityFor } from '../gauge-temporality.ts';
 import type { DeliverySettings } from './config.ts';
 import { Delivery } from './delivery.ts';
 import { DiskQueue } from './disk-queue.ts';
-import { countDataPoints, type Compression, type EncodeOptions, type Encoding, encodeLogs, encodeMetrics, type SignalKind } from './payload.ts';
+import {
+  countDataPoints, type Compression, type EncodeOptions, type Encoding, encodeLogs, encodeMetrics, recordUid, type SignalKind,
+} from './payload.ts';
 import { MemoryQueue } from './queue.ts';
 import { HttpSender } from './sender.ts';
 
@@ -128,8 +130,11 @@ class QueuedMetricExporter implements PushMetricExporter {
   }
 }
 
-/** Gathers log records for a moment and queues them as requests. */
-class QueuedLogProcessor implements LogRecordProcessor {
+/**
+ * Gathers log records for a moment and queues them as requests. A record whose
+ * log.record.uid the queue took lately (a replay) is dropped here, before it is encoded.
+ */
+class QueuedLogProcessor implements LogStage {
   private readonly handle: DeliveryHandle;
   private readonly settings: ExporterSettings<PushConfig>;
   private buffer: ReadableLogRecord[] = [];
@@ -149,23 +154,45 @@ class QueuedLogProcessor implements LogRecordProcessor {
     }
   }
 
-  private flushNow(): void {
+  /** Encodes and queues what is buffered; false when it could not be queued (counted). */
+  private flushNow(): boolean {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.buffer.length === 0) return;
-    const records = this.buffer;
+    if (this.buffer.length === 0) return true;
+    const buffered = this.buffer;
     this.buffer = [];
+    let delivery: Delivery | undefined;
     try {
-      this.handle.open().enqueue(encodeLogs(records, this.handle.encodeOptions));
+      delivery = this.handle.open();
+      const queue = delivery.queue;
+      const batch = new Set<string>();
+      const records = buffered.filter((record) => {
+        const uid = recordUid(record);
+        if (uid === undefined) return true;
+        if (queue.seen(uid) || batch.has(uid)) return false;
+        batch.add(uid);
+        return true;
+      });
+      delivery.deduplicated(buffered.length - records.length);
+      if (records.length > 0) delivery.enqueue(encodeLogs(records, this.handle.encodeOptions));
+      return true;
     } catch (error) {
-      this.settings.stats.enqueueFailed(records.length);
+      this.settings.stats.enqueueFailed(buffered.length);
       this.settings.log.problem('encode', 'error', `cannot queue log records: ${(error as Error).message}`);
+      return false;
     }
   }
 
   async forceFlush(): Promise<void> {
     this.flushNow();
     await this.handle.idle();
+  }
+
+  /** Queues what is buffered now, without waiting for the network, and says whether the queue keeps it. */
+  async commit(): Promise<Commit> {
+    const queued = this.flushNow();
+    const answer = this.handle.open().commit();
+    return { kept: queued && answer.kept, lost: answer.lost };
   }
 
   async shutdown(): Promise<void> {

@@ -1,7 +1,10 @@
 // The sending queue: requests in the order they were made, bounded by items and by bytes.
 // When a new request does not fit, the oldest requests (never the one being sent) are
 // dropped to make room: for monitoring data the newest is worth more than the oldest.
+// It also keeps the idempotency keys (log.record.uid) it took lately, so that a record
+// reported again is not queued twice (uid-window.ts).
 import type { Compression, Encoding, Payload, SignalKind } from './payload.ts';
+import { UidWindow } from './uid-window.ts';
 
 export interface QueueEntry {
   readonly seq: number;
@@ -25,6 +28,9 @@ export interface QueueSize {
   bytes: number;
 }
 
+/** Why a request leaves the queue: sent (the backend took it), or dropped (refused for good, pushed out by the bound, given up). */
+export type Outcome = 'sent' | 'dropped';
+
 export interface DeliveryQueue {
   readonly kind: 'memory' | 'disk';
   readonly capacity: { items: number; bytes: number };
@@ -36,8 +42,18 @@ export interface DeliveryQueue {
   sending(entry: QueueEntry | undefined): void;
   /** The body of an entry; undefined when it cannot be read (a corrupt file, set aside). */
   body(entry: QueueEntry): Uint8Array | undefined;
-  /** Removes a request that was sent or refused for good. */
-  remove(entry: QueueEntry): void;
+  /** Removes a request that was sent, or dropped (its keys are forgotten: a later report of them passes). */
+  remove(entry: QueueEntry, outcome: Outcome): void;
+  /** True when a record with this log.record.uid was queued lately (see uid-window.ts). */
+  seen(uid: string): boolean;
+  /**
+   * Makes what push() took as durable as the queue promises (a disk queue: the folder's
+   * fsync) and says whether all of it is kept: false while a disk queue holds requests in
+   * memory because it cannot write them. A memory queue keeps what it took (no durability).
+   */
+  persist(): boolean;
+  /** Items dropped after they were taken and before they were kept (a full disk's memory bound): only grows. */
+  readonly lost: number;
   close(): void;
 }
 
@@ -46,6 +62,8 @@ export abstract class BoundedQueue<E extends QueueEntry> implements DeliveryQueu
   abstract readonly kind: 'memory' | 'disk';
   readonly capacity: { items: number; bytes: number };
   protected readonly entries: E[] = [];
+  protected readonly window = new UidWindow();
+  lost = 0;
   private items = 0;
   private bytes = 0;
   private inFlight: number | undefined;
@@ -66,6 +84,18 @@ export abstract class BoundedQueue<E extends QueueEntry> implements DeliveryQueu
     this.inFlight = entry?.seq;
   }
 
+  protected get inFlightSeq(): number | undefined {
+    return this.inFlight;
+  }
+
+  seen(uid: string): boolean {
+    return this.window.has(uid);
+  }
+
+  persist(): boolean {
+    return true;
+  }
+
   push(payload: Payload): PushResult {
     if (payload.items > this.capacity.items || payload.body.byteLength > this.capacity.bytes) return { droppedItems: 0, rejected: true };
     let droppedItems = 0;
@@ -74,20 +104,21 @@ export abstract class BoundedQueue<E extends QueueEntry> implements DeliveryQueu
       const victim = this.entries.find((entry) => entry.seq !== this.inFlight);
       if (!victim) return { droppedItems, rejected: true };
       droppedItems += victim.items;
-      this.remove(victim);
+      this.remove(victim, 'dropped');
     }
     const entry = this.store(payload);
     this.track(entry);
+    if (payload.uids) this.window.add(payload.uids);
     return { droppedItems, rejected: false };
   }
 
-  remove(entry: QueueEntry): void {
+  remove(entry: QueueEntry, outcome: Outcome): void {
     const index = this.entries.findIndex((e) => e.seq === entry.seq);
     if (index < 0) return;
     const [removed] = this.entries.splice(index, 1);
     this.items -= removed!.items;
     this.bytes -= removed!.bytes;
-    this.discard(removed!);
+    this.discard(removed!, outcome);
   }
 
   /** Adds an entry found at start (disk) or just stored, keeping the totals. */
@@ -107,13 +138,14 @@ export abstract class BoundedQueue<E extends QueueEntry> implements DeliveryQueu
   }
 
   protected abstract store(payload: Payload): E;
-  protected abstract discard(entry: E): void;
+  protected abstract discard(entry: E, outcome: Outcome): void;
   abstract body(entry: QueueEntry): Uint8Array | undefined;
   abstract close(): void;
 }
 
 interface MemoryEntry extends QueueEntry {
   data: Uint8Array;
+  uids: readonly string[] | undefined;
 }
 
 export class MemoryQueue extends BoundedQueue<MemoryEntry> {
@@ -123,11 +155,13 @@ export class MemoryQueue extends BoundedQueue<MemoryEntry> {
   protected store(payload: Payload): MemoryEntry {
     return {
       seq: this.nextSeq++, signal: payload.signal, encoding: payload.encoding, compression: payload.compression,
-      items: payload.items, bytes: payload.body.byteLength, data: payload.body,
+      items: payload.items, bytes: payload.body.byteLength, data: payload.body, uids: payload.uids,
     };
   }
 
-  protected discard(): void {}
+  protected discard(entry: MemoryEntry, outcome: Outcome): void {
+    if (outcome === 'dropped' && entry.uids) this.window.forget(entry.uids);
+  }
 
   body(entry: QueueEntry): Uint8Array | undefined {
     return (entry as MemoryEntry).data;

@@ -4,7 +4,7 @@
 // hands over one batch per export_interval (its requests are split by max_request_size).
 import type { ReadWriteLogRecord, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import * as z from 'zod';
-import type { ProcessorFactory } from '../../component/component.ts';
+import { type Commit, commitStage, type LogStage, type ProcessorFactory } from '../../component/component.ts';
 import { positiveDuration } from '../../config/schema-types.ts';
 
 export const batchConfigSchema = z.strictObject({
@@ -14,7 +14,7 @@ export const batchConfigSchema = z.strictObject({
 
 export type BatchConfig = z.infer<typeof batchConfigSchema>;
 
-class BatchStage implements LogRecordProcessor {
+class BatchStage implements LogStage {
   private readonly config: BatchConfig;
   private readonly next: LogRecordProcessor;
   private buffer: ReadWriteLogRecord[] = [];
@@ -47,6 +47,16 @@ class BatchStage implements LogRecordProcessor {
   async forceFlush(): Promise<void> {
     await this.release();
     await this.next.forceFlush();
+  }
+
+  /** The batch goes on at once (commit does not wait for `timeout`), then the exporters answer. */
+  commit(): Promise<Commit> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    for (const record of batch) this.next.onEmit(record);
+    return commitStage(this.next);
   }
 
   async shutdown(): Promise<void> {

@@ -7,7 +7,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import * as z from 'zod';
-import type { ProcessorFactory } from '../../component/component.ts';
+import { type Commit, commitStage, type LogStage, type ProcessorFactory } from '../../component/component.ts';
 import { ConditionStage } from './log-conditions.ts';
 import { metricsFilter } from './metric-conditions.ts';
 import { anyCondition, checkConditions } from './ottl/conditions.ts';
@@ -74,7 +74,7 @@ function keeper(include: readonly string[], exclude: readonly string[]): (name: 
   return (name) => (include.length === 0 || included(name)) && !excluded(name);
 }
 
-class FilterStage implements LogRecordProcessor {
+class FilterStage implements LogStage {
   private readonly next: LogRecordProcessor;
   private readonly keep: (record: ReadWriteLogRecord) => boolean;
   constructor(config: FilterConfig['logs'], next: LogRecordProcessor) {
@@ -92,6 +92,9 @@ class FilterStage implements LogRecordProcessor {
   }
   forceFlush(): Promise<void> {
     return this.next.forceFlush();
+  }
+  commit(): Promise<Commit> {
+    return commitStage(this.next);
   }
   shutdown(): Promise<void> {
     return this.next.shutdown();

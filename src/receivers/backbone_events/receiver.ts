@@ -5,20 +5,22 @@
 // and turns transitions into telemetry.
 import path from 'node:path';
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
+import type { Commit, Lifecycle, ReceiverHost } from '../../component/component.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
+import { crashPoint } from '../../exporters/delivery/crash-point.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, histogram, observableGauge } from '../../telemetry/instruments.ts';
 import { createStateMatcher, type State } from '../backbone_folders/states.ts';
 import {
-  checkpointPath, CHECKPOINT_VERSION, loadCheckpoint, loadTermCheckpoint, removeOlderTermCheckpoints, saveCheckpoint, termCheckpointPath,
+  checkpointPath, CHECKPOINT_VERSION, loadCheckpoint, loadTermCheckpoint, type LoadResult, removeOlderTermCheckpoints, saveCheckpoint,
+  termCheckpointPath,
 } from './checkpoint.ts';
 import { type EventsConfig, isInside } from './config.ts';
 import { chooseMode, detectFsType, type FsType, type WatchMode } from './fs-type.ts';
 import { NativeWatch } from './native-watch.ts';
 import { Reconciler, type RoundReport } from './reconciler.ts';
 import * as telemetry from './telemetry.ts';
-import { describeTransition, severityOf, type Transition } from './transition.ts';
+import { describeTransition, moveUid, severityOf, type Transition } from './transition.ts';
 import { TreeLayout } from './tree-walk.ts';
 import { describe, errorCode, localWatcherFs, realWatcherFs, type WatcherFs } from './watcher-fs.ts';
 
@@ -55,7 +57,8 @@ export class EventsReceiver implements Lifecycle {
   private readonly mountsFile: string | undefined;
   private readonly root: string;
   private readonly layout: TreeLayout;
-  private readonly reconciler: Reconciler;
+  /** Replaced by a fresh one when the receiver rolls back to its checkpoint (see rollBack). */
+  private reconciler: Reconciler;
   private readonly transitions: Counter;
   private readonly dwellTime: Histogram;
   private modeInUse: WatchMode | undefined;
@@ -84,6 +87,16 @@ export class EventsReceiver implements Lifecycle {
   private initialized = false;
   /** Transitions reported since start, for tests and the debug exporter. */
   reported = 0;
+  /**
+   * log.record.uid of the moves reported since the last checkpoint (the newest set since the
+   * last snapshot, older ones waiting for their checkpoint): a move a roll-back reports again
+   * is not counted in the metrics twice.
+   */
+  private reportedUids = new Set<string>();
+  private uncheckpointedUids: Set<string>[] = [];
+  /** Commit.lost when last looked at: when it grows, what was lost is reported again from the checkpoint. */
+  private lostSeen = 0;
+  private rollBackRequested = false;
 
   constructor(config: EventsConfig, host: ReceiverHost, log: AgentLog, options: EventsReceiverOptions = {}) {
     this.config = config;
@@ -104,9 +117,7 @@ export class EventsReceiver implements Lifecycle {
       otherFilesStates: new Set<State>(config.other_files_states),
       maxFolderFiles: config.max_folder_files,
     });
-    this.reconciler = new Reconciler({
-      layout: this.layout, fs: this.fs, graceMs: config.grace_period, emit: (t) => this.report(t),
-    });
+    this.reconciler = this.newReconciler(this.fs);
     this.transitions = counter(host.meter, telemetry.messageTransitions);
     this.dwellTime = histogram(host.meter, telemetry.messageDwellTime);
     const mode = observableGauge(host.meter, telemetry.watcherMode);
@@ -114,6 +125,10 @@ export class EventsReceiver implements Lifecycle {
       if (this.modeInUse === undefined) return;
       for (const value of ['native', 'poll'] as const) observer.observe(value === this.modeInUse ? 1 : 0, { [telemetry.MODE_ATTR]: value });
     });
+  }
+
+  private newReconciler(fs: WatcherFs): Reconciler {
+    return new Reconciler({ layout: this.layout, fs, graceMs: this.config.grace_period, emit: (t) => this.report(t) });
   }
 
   /** The watch method in use (after start). */
@@ -147,9 +162,7 @@ export class EventsReceiver implements Lifecycle {
     if (this.checkpointFile === undefined) {
       this.log.warn('no storage configured: moves made while the agent is stopped will not be reported after a restart');
     } else {
-      const loaded = leadership === undefined
-        ? await loadCheckpoint(this.fs, this.checkpointFile, this.layoutFingerprint())
-        : await loadTermCheckpoint(this.fs, leadership.stateDir, this.id, leadership.epoch, leadership.previousEpoch, this.layoutFingerprint());
+      const loaded = await this.loadLastCheckpoint();
       if (loaded.kind === 'loaded') {
         const restored = this.reconciler.restore(loaded.checkpoint.entries, loaded.checkpoint.savedAtMs);
         initial = 'restart';
@@ -300,7 +313,10 @@ export class EventsReceiver implements Lifecycle {
   private async pump(): Promise<void> {
     while (!this.stopped) {
       try {
-        if (this.fullRoundRequested) {
+        if (this.rollBackRequested) {
+          this.rollBackRequested = false;
+          await this.rollBack();
+        } else if (this.fullRoundRequested) {
           this.fullRoundRequested = false;
           this.eventsSinceRound = 0;
           const report = await this.reconciler.fullRound(this.baselinePending ? 'baseline' : 'scan');
@@ -386,27 +402,62 @@ export class EventsReceiver implements Lifecycle {
     }
   }
 
+  /**
+   * Writes what was reported as the checkpoint, in this order: the snapshot of what was
+   * reported; commit (every record emitted so far handed to the exporters' queues, and a disk
+   * queue's files fsynced); only when the exporters kept it all, the checkpoint (atomically,
+   * fsynced). So a checkpoint never counts a move whose record could still be lost, and what
+   * a kill -9 after the commit makes the next start report again carries the same
+   * log.record.uid, which the disk queue drops (docs/operations.md, "Exactly once").
+   */
   private async writeCheckpoint(): Promise<void> {
     if (this.checkpointFile === undefined) return;
     await this.checkpointWrite;
     const entries = this.reconciler.snapshot();
     this.reconciler.changed = false;
+    const covered = this.reportedUids;
+    this.reportedUids = new Set();
+    this.uncheckpointedUids.push(covered);
     const leadership = this.host.leadership;
     if (leadership !== undefined) {
       // What the snapshot covers is sent before the checkpoint says it was reported: a leader
       // that dies in between has it reported again by the next one, rather than lost.
       await leadership.flush().catch(() => {});
-      // The fencing check: once the term has ended, the next leader continues from this
-      // term's last checkpoint; what this one reported since is reported again by it.
-      if (!leadership.holding()) {
-        this.log.debug('the term has ended: checkpoint not written');
-        return;
-      }
+    }
+    const commit: Commit = await this.host.commit().catch((error: unknown) => {
+      this.log.debug(`commit failed: ${describe(error)}`);
+      return { kept: false, lost: this.lostSeen };
+    });
+    if (!commit.kept) {
+      this.reconciler.changed = true;
+      this.log.problem('commit', 'warn', 'the exporters cannot keep what was reported yet (a disk queue cannot write, or a memory_limiter refuses data): the checkpoint does not advance until they can, so that nothing is counted as reported before it is kept');
+      this.retryCheckpoint();
+      return;
+    }
+    this.log.resolved('commit', 'the exporters keep what is reported again: the checkpoint advances');
+    if (commit.lost > this.lostSeen) {
+      // Records were dropped after they were taken (a full disk's memory bound): the moves
+      // since the last checkpoint are found again from it and reported with the same keys.
+      this.log.warn(`${commit.lost - this.lostSeen} log record(s) were dropped by an exporter before they were kept: rolling back to the last checkpoint to report the moves since then again (with the same log.record.uid, so that what was kept is not sent twice)`);
+      this.lostSeen = commit.lost;
+      this.reconciler.changed = true;
+      this.rollBackRequested = true;
+      this.kick();
+      return;
+    }
+    crashPoint('checkpoint-committed');
+    // The fencing check: once the term has ended, the next leader continues from this
+    // term's last checkpoint; what this one reported since is reported again by it.
+    if (leadership !== undefined && !leadership.holding()) {
+      this.log.debug('the term has ended: checkpoint not written');
+      return;
     }
     try {
       await saveCheckpoint(this.fs, this.checkpointFile, {
         version: CHECKPOINT_VERSION, layout: this.layoutFingerprint(), savedAtMs: Date.now(), entries,
       });
+      crashPoint('checkpoint-written');
+      this.uncheckpointedUids.splice(0, this.uncheckpointedUids.indexOf(covered) + 1);
       this.log.resolved('checkpoint', `checkpoint ${this.checkpointFile} written again`);
       if (leadership !== undefined && !this.olderTermsRemoved && leadership.holding()) {
         this.olderTermsRemoved = true;
@@ -415,8 +466,49 @@ export class EventsReceiver implements Lifecycle {
       }
     } catch (error) {
       this.reconciler.changed = true;
-      this.log.problem('checkpoint', 'error', `cannot write the checkpoint ${this.checkpointFile}: ${describe(error)}; after a restart, moves may be reported again or missed`);
+      this.log.problem('checkpoint', 'error', `cannot write the checkpoint ${this.checkpointFile}: ${describe(error)}; after a restart, moves may be reported again (with the same log.record.uid) or missed`);
+      this.retryCheckpoint();
     }
+  }
+
+  /** After a checkpoint that could not be written: tried again a moment later, even if nothing else happens. */
+  private retryCheckpoint(): void {
+    if (this.stopped || this.checkpointTimer !== undefined) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      this.checkpointWrite = this.writeCheckpoint().finally(() => { this.checkpointWrite = undefined; });
+    }, CHECKPOINT_EVERY_MS);
+    this.checkpointTimer.unref();
+  }
+
+  /** The checkpoint a start (or a roll-back) continues from. */
+  private async loadLastCheckpoint(): Promise<LoadResult> {
+    const leadership = this.host.leadership;
+    return leadership === undefined
+      ? loadCheckpoint(this.fs, this.checkpointFile!, this.layoutFingerprint())
+      : loadTermCheckpoint(this.fs, leadership.stateDir, this.id, leadership.epoch, leadership.previousEpoch, this.layoutFingerprint());
+  }
+
+  /**
+   * Forgets what was reported since the last checkpoint and lists the tree against it again:
+   * the moves since then are reported again, with the same log.record.uid (the queues drop
+   * the copies of what they kept), and counted in the metrics only if they were not yet.
+   */
+  private async rollBack(): Promise<void> {
+    if (this.checkpointFile === undefined) return;
+    const loaded = await this.loadLastCheckpoint();
+    if (loaded.kind !== 'loaded') {
+      this.log.error(`cannot roll back (${loaded.reason}): the records dropped before they were kept are not reported again`);
+      return;
+    }
+    const before = this.reported;
+    const fresh = this.newReconciler(this.reconciler.fs);
+    fresh.restore(loaded.checkpoint.entries, loaded.checkpoint.savedAtMs);
+    this.reconciler = fresh;
+    const report = await this.reconciler.fullRound('scan');
+    this.afterRound(report);
+    if (this.native && !this.stopped) await this.native.sync(report.watchFolders);
+    this.log.info(`rolled back to the checkpoint of ${new Date(loaded.checkpoint.savedAtMs).toISOString()}: ${this.reported - before} move(s) since then reported again; the copies of those already kept are dropped by their log.record.uid`);
   }
 
   private layoutFingerprint(): string {
@@ -446,12 +538,18 @@ export class EventsReceiver implements Lifecycle {
 
   private report(t: Transition): void {
     this.reported++;
+    const uid = moveUid(this.root, t.identity);
     const attributes: Attributes = {
       [ATTR.integration]: t.integration, [ATTR.project]: t.project, [ATTR.fromState]: t.from, [ATTR.toState]: t.to,
     };
-    this.transitions.add(1, attributes);
-    if (t.dwellSeconds !== undefined) this.dwellTime.record(t.dwellSeconds, attributes);
-    const record: Attributes = { ...attributes, [ATTR.message]: t.message, [ATTR.detectedBy]: t.detectedBy };
+    // Counted once per move in this process: a move a roll-back reports again is not counted again.
+    const counted = this.reportedUids.has(uid) || this.uncheckpointedUids.some((uids) => uids.has(uid));
+    if (this.checkpointFile !== undefined) this.reportedUids.add(uid);
+    if (!counted) {
+      this.transitions.add(1, attributes);
+      if (t.dwellSeconds !== undefined) this.dwellTime.record(t.dwellSeconds, attributes);
+    }
+    const record: Attributes = { ...attributes, [ATTR.message]: t.message, [ATTR.detectedBy]: t.detectedBy, [ATTR.recordUid]: uid };
     if (t.issue !== undefined) record[ATTR.issue] = t.issue;
     if (t.dwellSeconds !== undefined) record[ATTR.dwellTime] = t.dwellSeconds;
     emitEvent(this.host.logger, telemetry.messageTransition, {

@@ -367,6 +367,7 @@ export class Reconciler {
     this.emit({
       ...this.names(file.folder), message: file.name, from: 'none', to: file.folder.state,
       issue: file.folder.cls?.issue, dwellSeconds: undefined, detectedBy: by, timeMs: time,
+      identity: { ino: info.ino, fromRel: undefined, toRel: file.rel, atMs: info.ctimeMs },
     });
   }
 
@@ -409,6 +410,7 @@ export class Reconciler {
     this.emit({
       ...this.names(folder), message: known.name, from: folder.state, to: 'none', issue: folder.cls?.issue,
       dwellSeconds: (time - known.since) / 1000, detectedBy: vanish.by, timeMs: time,
+      identity: { ino: known.ino, fromRel: known.rel, toRel: undefined, atMs: known.since },
     });
   }
 
@@ -495,6 +497,7 @@ export class Reconciler {
       ...this.names(origin), message: known.name, from: origin.state, to: destination.folder.state,
       issue: destination.folder.cls?.issue ?? origin.cls?.issue,
       dwellSeconds: (time - known.since) / 1000, detectedBy: by, timeMs: time,
+      identity: { ino: known.ino, fromRel: known.rel, toRel: destination.rel, atMs: destination.info.ctimeMs },
     });
   }
 

@@ -36,7 +36,7 @@ export const messageTransition: EventDeclaration = {
   name: 'backbone.message.transition',
   when: 'A message file appeared, moved or disappeared. Once per move, also for moves made while the agent was stopped (reported after its restart).',
   severity: 'INFO for `processed` and for `send` -> `none`; WARN for `waiting`, `missing`, `offline`, `outdated`; ERROR for `error`, `sendfailed`, `invalid`; INFO otherwise (by the state the message moved to)',
-  attributes: [...MOVE, ATTR.message, ATTR.issue, ATTR.dwellTime, ATTR.detectedBy],
+  attributes: [...MOVE, ATTR.message, ATTR.issue, ATTR.dwellTime, ATTR.detectedBy, ATTR.recordUid],
 };
 
 export const eventsTelemetry: ComponentTelemetry = {

@@ -1,4 +1,6 @@
-// One reported move of a message: its severity by destination (telemetry.md) and its sentence.
+// One reported move of a message: its severity by destination (telemetry.md), its sentence,
+// and its idempotency key (log.record.uid).
+import { createHash } from 'node:crypto';
 import type { State } from '../backbone_folders/states.ts';
 import type { Severity } from '../../telemetry/instruments.ts';
 
@@ -18,6 +20,31 @@ export interface Transition {
   detectedBy: DetectedBy;
   /** When the move happened, as well as known (ms since epoch). */
   timeMs: number;
+  /** What identifies the move whichever way it was found (event, scan, restart): see moveUid. */
+  identity: MoveIdentity;
+}
+
+/**
+ * The facts of one move that every detection path reads the same way: the message's inode,
+ * where it was and where it is (relative to the root; undefined for `none`), and a time the
+ * file system keeps: the destination's ctime (a rename sets it) for moves and appearances,
+ * for disappearances the time the message entered the state it left (kept in the checkpoint).
+ */
+export interface MoveIdentity {
+  ino: number;
+  fromRel: string | undefined;
+  toRel: string | undefined;
+  atMs: number;
+}
+
+/**
+ * The move's log.record.uid: a hash of the root and the move's identity, so that the same
+ * move reported again (a replay after kill -9, a roll-back after a full disk) carries the
+ * same key, and the disk queue (and a backend that honours log.record.uid) drops the copy.
+ */
+export function moveUid(root: string, identity: MoveIdentity): string {
+  const facts = JSON.stringify([root, identity.ino, identity.fromRel ?? null, identity.toRel ?? null, identity.atMs]);
+  return createHash('sha256').update(facts).digest('hex').slice(0, 32);
 }
 
 const WARN: ReadonlySet<Endpoint> = new Set<Endpoint>(['waiting', 'missing', 'offline', 'outdated']);
@@ -30,7 +57,7 @@ export function severityOf(from: Endpoint, to: Endpoint): Severity {
   return 'INFO';
 }
 
-export function describeTransition(t: Transition): string {
+export function describeTransition(t: Omit<Transition, 'identity'>): string {
   const subject = `Message ${t.message} of ${t.integration}/${t.project}`;
   const issue = t.issue === undefined ? '' : ` (issue ${t.issue})`;
   const after = t.dwellSeconds === undefined ? '' : ` after ${formatSeconds(t.dwellSeconds)}`;
