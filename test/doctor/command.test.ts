@@ -2,6 +2,7 @@
 // as for validate), --json for machines, and a report that fits on one screen (50 lines of at
 // most 100 columns) for a typical site, healthy or with a fault in every section.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../helpers/free-port.ts';
 import { OtlpReceiver } from '../helpers/otlp-receiver.ts';
@@ -58,8 +59,17 @@ test('a typical site (5 integrations, 10 projects) fits on one screen, healthy o
     const otlp = await new OtlpReceiver().start();
     try {
       const backend = broken ? `http://127.0.0.1:${await freePort()}` : otlp.url;
-      const file = writeConfig(s, 'site.yaml', healthyConfig(s, jira.url, backend));
-      const run = await runCli(['doctor', '--config', file], { JIRA_USER: USER, JIRA_PASSWORD: broken ? 'wrong' : PASSWORD }, { dropDac: true });
+      // The report quotes the site's paths, which TMPDIR can make as long as it likes: the doctor
+      // runs in the site's folder, with paths relative to it, as short as a typical site's.
+      writeConfig(s, 'site.yaml', healthyConfig({ ...s, root: path.relative(s.work, s.root), work: '.' }, jira.url, backend));
+      const cwd = process.cwd();
+      process.chdir(s.work);
+      let run;
+      try {
+        run = await runCli(['doctor', '--config', 'site.yaml'], { JIRA_USER: USER, JIRA_PASSWORD: broken ? 'wrong' : PASSWORD }, { dropDac: true });
+      } finally {
+        process.chdir(cwd);
+      }
       assert.equal(run.code, broken ? 1 : 0, run.stdout);
       const lines = run.stdout.trimEnd().split('\n');
       assert.ok(lines.length <= 50, `${lines.length} lines:\n${run.stdout}`);
