@@ -10,6 +10,7 @@ export interface Manifest {
   name: string;
   version: string;
   bin: Record<string, string>;
+  dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
 
@@ -61,10 +62,14 @@ export function stageApp(repo: string, dir: string, typeCheck = true): string {
   return dir;
 }
 
+/** Removes what nothing runs, then the folders left empty (zod's src/, say); also node_modules/.bin: nothing here runs a dependency's command. */
 function pruneDependencies(dir: string): void {
+  rmSync(path.join(dir, '.bin'), { recursive: true, force: true });
   for (const entry of readdirSync(dir)) {
     const file = path.join(dir, entry);
-    if (statSync(file).isDirectory()) pruneDependencies(file);
-    else if (UNUSED_IN_DEPENDENCIES.test(entry)) rmSync(file);
+    if (statSync(file).isDirectory()) {
+      pruneDependencies(file);
+      if (readdirSync(file).length === 0) rmSync(file, { recursive: true });
+    } else if (UNUSED_IN_DEPENDENCIES.test(entry)) rmSync(file);
   }
 }

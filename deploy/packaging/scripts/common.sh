@@ -1,5 +1,5 @@
-# Shared by the .deb maintainer scripts and the .rpm scriptlets: scripts/package inlines this
-# file where a script says @COMMON@. POSIX sh; every step may run again (upgrades, reinstalls).
+# Shared by the .deb maintainer scripts and the .rpm scriptlets: scripts/package/tree.ts
+# inlines this file in their place for it. POSIX sh; every step may run again (upgrades, reinstalls).
 AGENT_USER=backbone-otel
 STATE_DIR=/var/lib/backbone-otel-agent
 CONFIG_DIR=/etc/backbone-otel-agent
