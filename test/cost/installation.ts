@@ -25,6 +25,8 @@ export interface InstallationOptions {
   eventsSettings?: string;
   /** Pipelines that also send everything, unfiltered, to a second OTLP receiver. */
   unfiltered?: boolean;
+  /** The agent's own metrics (otelcol_*), at the default level; off otherwise. */
+  selfMetrics?: boolean;
 }
 
 export interface Installation {
@@ -85,10 +87,7 @@ exporters:
     endpoint: 127.0.0.1:${port}
 ${all ? `  otlphttp/all:\n    endpoint: ${all.url}\n    export_interval: 1h\n` : ''}
 service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
+${options.selfMetrics ? '' : '  telemetry:\n    metrics:\n      level: none\n'}  pipelines:
     metrics:
       receivers: ${RECEIVERS}${list(processors?.metrics)}
       exporters: [otlphttp, prometheus]

@@ -1,0 +1,34 @@
+// docs/cost.md is computed from the agent's real output on a generated installation: this
+// test measures again (the agent, its exporters, the simulated Backbone) and fails when the
+// page says something else; run `node scripts/generate-cost-docs.ts` after a change that
+// moves the numbers. It also holds the ready configurations to what they promise.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { measureAll } from './measure.ts';
+import { renderCostDocs } from './render-cost-docs.ts';
+
+const TARGET = new URL('../../docs/cost.md', import.meta.url);
+const { installation, ready } = await measureAll();
+
+test('docs/cost.md is current (run `node scripts/generate-cost-docs.ts` if this fails)', () => {
+  assert.equal(readFileSync(TARGET, 'utf8'), renderCostDocs(installation, ready));
+});
+
+test('one log record per visible move, and every receiver metric counted', () => {
+  assert.equal(installation.recordsPerMove, 1);
+  const names = installation.metrics.map((m) => m.name);
+  for (const name of ['backbone.folder.messages', 'backbone.message.transitions', 'backbone.message.dwell_time', 'backbone.integration.status']) {
+    assert.ok(names.includes(name), name);
+  }
+});
+
+test('the ready configurations cut what they say', () => {
+  const total = installation.metrics.filter((m) => m.kind !== 'agent' && !m.name.startsWith('otelcol_')).reduce((sum, m) => sum + m.series, 0);
+  const [statusOnly, withoutProcessed, errorsOnly] = ready;
+  assert.equal(statusOnly!.recordsPerMove, 0, 'status only: no move records');
+  assert.ok(statusOnly!.series > 0 && statusOnly!.series < total / 5, `status only keeps ${statusOnly!.series} of ${total} series`);
+  assert.ok(withoutProcessed!.series < total && withoutProcessed!.recordsPerMove < 1);
+  assert.equal(errorsOnly!.series, total, 'errors only as logs keeps every metric');
+  assert.ok(errorsOnly!.recordsPerMove > 0 && errorsOnly!.recordsPerMove < withoutProcessed!.recordsPerMove);
+});
