@@ -11,6 +11,7 @@
 // missed. Both go through the same resolution, serialised per message (project, side, name),
 // so nothing is reported twice and, as every listed folder is listed again and again, nothing
 // is missed.
+import { readableName } from '../backbone_folders/file-names.ts';
 import { ISSUE_STATES } from '../backbone_folders/states.ts';
 import type { CheckpointFolder } from './checkpoint.ts';
 import { type Known, KnownMessages } from './known-messages.ts';
@@ -365,9 +366,8 @@ export class Reconciler {
     const time = clamp(info.ctimeMs, 0, now);
     this.add(file.folder, file.name, time, info.ino, now);
     this.emit({
-      ...this.names(file.folder), message: file.name, from: 'none', to: file.folder.state,
-      issue: file.folder.cls?.issue, dwellSeconds: undefined, detectedBy: by, timeMs: time,
-      identity: { ino: info.ino, fromRel: undefined, toRel: file.rel, atMs: info.ctimeMs },
+      ...this.names(file.folder), message: readableName(file.name), from: 'none', to: file.folder.state,
+      issue: readableIssue(file.folder.cls?.issue), dwellSeconds: undefined, detectedBy: by, timeMs: time,
     });
   }
 
@@ -408,9 +408,8 @@ export class Reconciler {
     const time = clamp(folderInfo?.mtimeMs ?? vanish.at, known.since, vanish.at);
     this.remove(known);
     this.emit({
-      ...this.names(folder), message: known.name, from: folder.state, to: 'none', issue: folder.cls?.issue,
+      ...this.names(folder), message: readableName(known.name), from: folder.state, to: 'none', issue: readableIssue(folder.cls?.issue),
       dwellSeconds: (time - known.since) / 1000, detectedBy: vanish.by, timeMs: time,
-      identity: { ino: known.ino, fromRel: known.rel, toRel: undefined, atMs: known.since },
     });
   }
 
@@ -494,10 +493,9 @@ export class Reconciler {
       this.add(destination.folder, known.name, time, destination.info.ino, now);
     }
     this.emit({
-      ...this.names(origin), message: known.name, from: origin.state, to: destination.folder.state,
-      issue: destination.folder.cls?.issue ?? origin.cls?.issue,
+      ...this.names(origin), message: readableName(known.name), from: origin.state, to: destination.folder.state,
+      issue: readableIssue(destination.folder.cls?.issue ?? origin.cls?.issue),
       dwellSeconds: (time - known.since) / 1000, detectedBy: by, timeMs: time,
-      identity: { ino: known.ino, fromRel: known.rel, toRel: destination.rel, atMs: destination.info.ctimeMs },
     });
   }
 
@@ -560,7 +558,7 @@ export class Reconciler {
   }
 
   private names(folder: Folder): { integration: string; project: string } {
-    return { integration: folder.project?.integration ?? '', project: folder.project?.project ?? '' };
+    return { integration: readableName(folder.project?.integration ?? ''), project: readableName(folder.project?.project ?? '') };
   }
 
   private add(folder: Folder, name: string, since: number, ino: number, seenAt: number): void {
@@ -602,6 +600,10 @@ export class Reconciler {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
   }
+}
+
+function readableIssue(issue: string | undefined): string | undefined {
+  return issue === undefined ? undefined : readableName(issue);
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -4,6 +4,7 @@
 // are for the checkpoint in `storage`.
 import { constants, type Dir, type FSWatcher, lstatSync, promises as fs, watch, type WatchListener } from 'node:fs';
 import { dirname } from 'node:path';
+import { fsPath, lossyEntries, mayBeLossy, nameOfBytes } from '../backbone_folders/file-names.ts';
 
 /** The little the watcher needs of an lstat. */
 export interface FileInfo {
@@ -42,16 +43,25 @@ function kindOf(entry: { isFile(): boolean; isDirectory(): boolean; isSymbolicLi
   return 'other';
 }
 
-async function* entries(dir: Dir): AsyncIterable<DirEntry> {
-  for await (const entry of dir) yield { name: entry.name, kind: kindOf(entry) };
+/**
+ * Names are kept as file-names.ts says: a name that is not valid UTF-8 is passed over in the
+ * streamed listing and read once more with Buffer names, after it.
+ */
+async function* entries(dir: Dir, path: string): AsyncIterable<DirEntry> {
+  let lossy = false;
+  for await (const entry of dir) {
+    if (mayBeLossy(entry.name)) lossy = true;
+    else yield { name: entry.name, kind: kindOf(entry) };
+  }
+  if (lossy) for (const entry of await lossyEntries(path)) yield { name: entry.name, kind: kindOf(entry) };
 }
 
 export const realWatcherFs: WatcherFs = {
   async opendir(path) {
-    return entries(await fs.opendir(path, { bufferSize: DIR_BUFFER }));
+    return entries(await fs.opendir(fsPath(path), { bufferSize: DIR_BUFFER }), path);
   },
   async lstat(path) {
-    const info = await fs.lstat(path);
+    const info = await fs.lstat(fsPath(path));
     return { kind: kindOf(info), ino: info.ino, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
   },
   async statfs(path) {
@@ -92,7 +102,7 @@ export const realWatcherFs: WatcherFs = {
     await fs.mkdir(path, { recursive: true });
   },
   watch(path, listener) {
-    return watch(path, { persistent: false, encoding: 'utf8' }, listener);
+    return watch(fsPath(path), { persistent: false, encoding: 'buffer' }, (event, name) => listener(event, name === null ? null : nameOfBytes(name)));
   },
 };
 
@@ -106,7 +116,7 @@ export const localWatcherFs: WatcherFs = {
   ...realWatcherFs,
   lstat(path) {
     try {
-      const info = lstatSync(path);
+      const info = lstatSync(fsPath(path));
       return Promise.resolve({ kind: kindOf(info), ino: info.ino, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs });
     } catch (error) {
       return Promise.reject(error as Error);

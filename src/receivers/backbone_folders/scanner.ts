@@ -3,8 +3,9 @@
 // folder's names in memory), and files are stat'ed only where size or age is wanted.
 // Synchronous on purpose: it runs in a worker thread (scan-worker.ts), where plain
 // synchronous calls are 2-3x faster than libuv's thread pool round trips per file.
-import { type Dir, type Dirent, lstatSync, opendirSync } from 'node:fs';
+import { type Dir, lstatSync, opendirSync } from 'node:fs';
 import path from 'node:path';
+import { fsPath, lossyEntriesSync, mayBeLossy, type NamedEntry, readableName, readablePath } from './file-names.ts';
 import { classifySubfolder, type FolderClass, fileState, PROJECT_FOLDER } from './layout-walk.ts';
 import { createStateMatcher, type KnownState, type State, type StateMatcher } from './states.ts';
 import { CHECK_EVERY, DIR_BUFFER, WalkStopped } from './scan-limits.ts';
@@ -97,7 +98,7 @@ class Scan {
       for (const integration of integrations) {
         const projects = this.directoriesAtDepth(integration.absolute, integration.relative, this.options.projectDepth);
         for (const project of projects) {
-          const name = { integration: integration.name, project: project.name };
+          const name = { integration: readableName(integration.name), project: readableName(project.name) };
           const projectFolders = new Map<string, FolderStats>();
           this.walk(project.absolute, project.relative, name, PROJECT_FOLDER, projectFolders);
           for (const [key, stats] of projectFolders) this.result.folders.set(key, stats);
@@ -149,7 +150,7 @@ class Scan {
     let stats = folder.state === undefined ? undefined : statsFor(folders, name.integration, name.project, state, this.countOnly);
     const folderStats = () => (stats ??= statsFor(folders, name.integration, name.project, state, this.countOnly));
     const wantStat = !this.countOnly.has(state);
-    const subfolders: Dirent[] = [];
+    const subfolders: NamedEntry[] = [];
     this.eachEntry(absolute, relative, (entry) => {
       if (entry.isFile()) {
         const isMessage = entry.name.endsWith(this.options.messageSuffix);
@@ -171,14 +172,14 @@ class Scan {
       const subRelative = joinRelative(relative, sub.name);
       const subFolder = classifySubfolder(this.matcher, folder, sub.name);
       if (subFolder.issue !== undefined && folder.issue === undefined) folderStats().issues++;
-      if (subFolder.unmatched) this.result.unknownFolders.push({ ...name, relativePath: subRelative });
+      if (subFolder.unmatched) this.result.unknownFolders.push({ ...name, relativePath: readablePath(subRelative) });
       this.walk(path.join(absolute, sub.name), subRelative, name, subFolder, folders);
     }
   }
 
   private statFile(absolute: string, relative: string, isMessage: boolean, stats: FolderStats): void {
     try {
-      const info = lstatSync(absolute);
+      const info = lstatSync(fsPath(absolute));
       if (!info.isFile()) return;
       stats.bytes = (stats.bytes ?? 0) + info.size;
       if (isMessage) {
@@ -194,11 +195,16 @@ class Scan {
     }
   }
 
-  /** Streams a folder's entries; a folder that cannot be opened is a problem, not a failure. */
-  private eachEntry(absolute: string, relative: string, visit: (entry: Dirent) => void): void {
+  /**
+   * Streams a folder's entries; a folder that cannot be opened is a problem, not a failure.
+   * Names that are not valid UTF-8 are passed over in the stream and read once more with
+   * Buffer names after it (file-names.ts), so that they can be stat'ed.
+   */
+  private eachEntry(absolute: string, relative: string, visit: (entry: NamedEntry) => void): void {
     let dir: Dir;
+    let lossy = false;
     try {
-      dir = opendirSync(absolute, { bufferSize: DIR_BUFFER });
+      dir = opendirSync(fsPath(absolute), { bufferSize: DIR_BUFFER });
     } catch (error) {
       this.problem(errorCode(error), relative, describe(error));
       if (absolute === this.options.root) this.result.rootProblem = this.result.problems.at(-1);
@@ -208,7 +214,8 @@ class Scan {
       for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
         if (++this.result.entries % CHECK_EVERY === 0) this.checkLimits();
         if (this.result.entries > this.options.maxEntries) throw new WalkStopped('entry_limit');
-        visit(entry);
+        if (mayBeLossy(entry.name)) lossy = true;
+        else visit(entry);
       }
     } catch (error) {
       if (error instanceof WalkStopped) throw error;
@@ -217,6 +224,12 @@ class Scan {
     } finally {
       dir.closeSync();
     }
+    if (!lossy) return;
+    try {
+      for (const entry of lossyEntriesSync(absolute)) visit(entry);
+    } catch (error) {
+      this.problem(errorCode(error), relative, describe(error));
+    }
   }
 
   private checkLimits(): void {
@@ -224,7 +237,7 @@ class Scan {
   }
 
   private problem(type: string, relativePath: string, message: string): void {
-    this.result.problems.push({ type, relativePath, message });
+    this.result.problems.push({ type, relativePath: readablePath(relativePath), message });
   }
 }
 
