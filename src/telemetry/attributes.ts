@@ -28,8 +28,8 @@ export const ATTR = {
 } as const;
 
 export const ATTRIBUTES: readonly AttributeDeclaration[] = [
-  { name: ATTR.integration, description: 'Integration (synchronization) key', example: 'INT-16' },
-  { name: ATTR.project, description: 'Project folder name', example: 'AP-29' },
+  { name: ATTR.integration, description: 'Integration (synchronization) key; from a folder name, in the readable form of `backbone.message`', example: 'INT-16' },
+  { name: ATTR.project, description: 'Project folder name, in the readable form of `backbone.message`', example: 'AP-29' },
   { name: ATTR.connector, description: 'Connector key (REST)', example: 'AP-29' },
   { name: ATTR.connectorPosition, description: '`first` or `second`', example: 'first' },
   {
@@ -44,8 +44,12 @@ export const ATTRIBUTES: readonly AttributeDeclaration[] = [
   { name: ATTR.routeStatus, description: 'Route status as the API spells it', example: 'STARTED' },
   { name: ATTR.processingStatus, description: 'Processing status as the API spells it', example: 'IDLE' },
   { name: ATTR.issue, description: 'Issue folder name under error/missing', example: 'PB-1234', logsOnly: true },
-  { name: ATTR.message, description: 'Message file name', example: '000042.bac', logsOnly: true },
-  { name: ATTR.path, description: 'Folder path relative to the Backbone root', example: 'INT-16/AP-29/archive', logsOnly: true },
+  {
+    name: ATTR.message,
+    description: 'Message file name. File names are bytes: valid UTF-8 is given as is, each byte that is not part of valid UTF-8 is written `\\xNN` (two lower-case hex digits) and a backslash is written `\\\\`, so that the form maps back to the exact bytes (`\\xff\\xfe-latin1-\\xe9.bac` for the Latin-1 name `ÿþ-latin1-é.bac`; `a\\\\b.bac` for `a\\b.bac`)',
+    example: '000042.bac', logsOnly: true,
+  },
+  { name: ATTR.path, description: 'Folder path relative to the Backbone root, each folder name in the readable form of `backbone.message`', example: 'INT-16/AP-29/archive', logsOnly: true },
   { name: ATTR.dwellTime, description: 'Seconds the message spent in its previous state', example: '12.5', logsOnly: true },
   { name: ATTR.detectedBy, description: '`event`, `scan` or `restart`', example: 'event', logsOnly: true },
   {

@@ -368,6 +368,7 @@ export class Reconciler {
     this.emit({
       ...this.names(file.folder), message: readableName(file.name), from: 'none', to: file.folder.state,
       issue: readableIssue(file.folder.cls?.issue), dwellSeconds: undefined, detectedBy: by, timeMs: time,
+      identity: { ino: info.ino, fromRel: undefined, toRel: file.rel, atMs: info.ctimeMs },
     });
   }
 
@@ -410,6 +411,7 @@ export class Reconciler {
     this.emit({
       ...this.names(folder), message: readableName(known.name), from: folder.state, to: 'none', issue: readableIssue(folder.cls?.issue),
       dwellSeconds: (time - known.since) / 1000, detectedBy: vanish.by, timeMs: time,
+      identity: { ino: known.ino, fromRel: known.rel, toRel: undefined, atMs: known.since },
     });
   }
 
@@ -496,6 +498,7 @@ export class Reconciler {
       ...this.names(origin), message: readableName(known.name), from: origin.state, to: destination.folder.state,
       issue: readableIssue(destination.folder.cls?.issue ?? origin.cls?.issue),
       dwellSeconds: (time - known.since) / 1000, detectedBy: by, timeMs: time,
+      identity: { ino: known.ino, fromRel: known.rel, toRel: destination.rel, atMs: destination.info.ctimeMs },
     });
   }
 

@@ -34,7 +34,7 @@ export const watcherMode: MetricDeclaration = {
 
 export const messageTransition: EventDeclaration = {
   name: 'backbone.message.transition',
-  when: 'A message file appeared, moved or disappeared. Once per move, also for moves made while the agent was stopped (reported after its restart).',
+  when: 'A message file appeared, moved or disappeared. Once per move, also for moves made while the agent was stopped (reported after its restart). Nothing is reported for a folder that cannot be listed (unreadable) nor while the root is missing: its messages are left as they were and compared again once it can be listed; a folder that could not be listed since the start has its files taken as the starting point then (they were there before the agent could see them), not as appearances.',
   severity: 'INFO for `processed` and for `send` -> `none`; WARN for `waiting`, `missing`, `offline`, `outdated`; ERROR for `error`, `sendfailed`, `invalid`; INFO otherwise (by the state the message moved to)',
   attributes: [...MOVE, ATTR.message, ATTR.issue, ATTR.dwellTime, ATTR.detectedBy, ATTR.recordUid],
 };
