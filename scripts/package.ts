@@ -1,4 +1,4 @@
-// npm run package [-- --arch x64|arm64] [--format tar|deb|rpm] [--fast]: the release in
+// npm run package [-- --arch x64|arm64 (or amd64, aarch64)] [--format tar|deb|rpm] [--fast]: the release in
 // release/ (scripts/package/release.ts says what and how). Prints each file and its size.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,10 @@ const { values } = parseArgs({
     fast: { type: 'boolean', default: false },
   },
 });
-const pick = <T extends string>(given: string[] | undefined, all: readonly T[], what: string): readonly T[] => {
+// Docker's TARGETARCH and RPM's names too, so that a Dockerfile can pass its platform's.
+const ALIASES: Record<string, string> = { amd64: 'x64', x86_64: 'x64', aarch64: 'arm64' };
+const pick = <T extends string>(raw: string[] | undefined, all: readonly T[], what: string): readonly T[] => {
+  const given = raw?.map((value) => ALIASES[value] ?? value);
   for (const value of given ?? []) {
     if (!all.includes(value as T)) throw new Error(`--${what} ${value}: one of ${all.join(', ')}`);
   }

@@ -2,12 +2,14 @@
 // paths and commands they name are checked for real. Every COPY source exists and is not
 // left out by .dockerignore; each stage is laid out in a folder of its own, its COPY
 // instructions applied and its RUN commands run (npm ci offline, from npm's cache; npm run
-// build); then the final stage's ENTRYPOINT + CMD is started from its folder, with its ENV,
-// against a simulated Backbone: the built agent must serve /metrics with production
-// dependencies only, the HEALTHCHECK command must pass against it (and fail when nothing
-// answers), and nothing may be written outside the state directory (the image is meant for a
-// read-only root file system). Plus: Node 24 slim in every stage, a numeric non-root USER,
-// and EXPOSE matching the default configuration.
+// package, the release's own build, for the image's architecture; tar); then the final
+// stage's ENTRYPOINT + CMD is started from its folder, with its ENV, against a simulated
+// Backbone: the release tree's bin/backbone-otel must serve /metrics with its own Node.js and
+// production dependencies only, the HEALTHCHECK command must pass against it (and fail when
+// nothing answers), and nothing may be written outside the state directory (the image is
+// meant for a read-only root file system). Plus: the build on Node 24 slim, the final stage
+// Debian slim with no Node.js but the release's, a numeric non-root USER, and EXPOSE matching
+// the default configuration.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
@@ -22,6 +24,7 @@ import { parsePrometheusText } from '../helpers/prometheus-text.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { REPO } from './support/agent-child.ts';
 import { treeSnapshot } from '../helpers/tree-snapshot.ts';
+import { INSTALL_DIR } from '../../scripts/package/layout.ts';
 
 interface Instruction { keyword: string; args: string; line: number }
 interface Stage { name: string | undefined; image: string; instructions: Instruction[] }
@@ -49,7 +52,7 @@ function readDockerfile(file: string): Stage[] {
   const stages: Stage[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
-      const [image, as, name] = instruction.args.split(/\s+/);
+      const [image, as, name] = instruction.args.split(/\s+/).filter((word) => !word.startsWith('--'));
       stages.push({ image: image!, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
     } else {
       assert.ok(stages.length > 0, `Dockerfile:${instruction.line}: ${instruction.keyword} before FROM`);
@@ -112,11 +115,13 @@ function defaultConfig(): DefaultConfig {
   return parse(readFileSync(defaultConfigSource(), 'utf8')) as DefaultConfig;
 }
 
-test('multi-stage on Node.js 24 slim, the same major as the project\'s Node', () => {
+test('built on Node.js 24 slim, the project\'s major; run on Debian slim with the release\'s own Node.js only', () => {
   const major = packageJson.devDependencies.node?.split('.')[0];
   assert.equal(major, '24');
-  assert.ok(stages.length >= 2, 'a dependency stage and the final stage');
-  for (const stage of stages) assert.match(stage.image, /^node:24(\.\d+)*-slim(@sha256:[0-9a-f]{64})?$/, `FROM ${stage.image}`);
+  assert.ok(stages.length >= 2, 'a build stage and the final stage');
+  for (const stage of stages.slice(0, -1)) assert.match(stage.image, /^node:24(\.\d+)*-slim(@sha256:[0-9a-f]{64})?$/, `FROM ${stage.image}`);
+  // glibc 2.28+ and libstdc++ for the bundled Node.js, and no second Node.js.
+  assert.match(finalStage.image, /^debian:(bookworm|trixie|12|13)(\.\d+)*-slim(@sha256:[0-9a-f]{64})?$/, `FROM ${finalStage.image}`);
   assert.ok(stages[0]!.name, 'the build stage has a name');
 });
 
@@ -145,11 +150,13 @@ test('every COPY source exists and is not left out by .dockerignore; --from name
   for (const secretish of ['node_modules', '.git', 'test', '.env']) assert.ok(dockerIgnored(ignorePatterns, secretish), `${secretish} is ignored`);
 });
 
-test('production dependencies only: npm ci --omit=dev, and src/ imports nothing from devDependencies', () => {
-  const copy = only(finalStage, 'COPY').map((c) => splitArgs(c.args)).find((c) => c.words.at(-1) === './node_modules');
-  assert.ok(copy?.flags.from, 'node_modules comes from a stage');
+test('the release tree of npm run package (production dependencies only), and src/ imports nothing from devDependencies', () => {
+  const copy = only(finalStage, 'COPY').map((c) => splitArgs(c.args)).find((c) => c.words.at(-1) === INSTALL_DIR);
+  assert.ok(copy?.flags.from, `${INSTALL_DIR} comes from a stage`);
+  assert.deepEqual(copy.words.slice(0, -1), [INSTALL_DIR]);
   const runs = only(stages.find((s) => s.name === copy.flags.from)!, 'RUN').map((r) => r.args).join(' && ');
-  assert.match(runs, /npm ci\b[^&]*--omit=dev/);
+  // The release's build (scripts/package.ts: npm ci --omit=dev, no source maps), the tarball a VM gets.
+  assert.match(runs, /npm run package -- --format tar --arch \$\{TARGETARCH\}/);
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
   const problems: string[] = [];
   for (const file of readdirSync(path.join(REPO, 'src'), { recursive: true }) as string[]) {
@@ -174,7 +181,8 @@ test('a numeric non-root user; EXPOSE the metrics port; HEALTHCHECK the health_c
   assert.ok(config.service.extensions?.includes('health_check'), 'the health_check extension is enabled');
   const healthcheck = only(finalStage, 'HEALTHCHECK')[0]?.args ?? '';
   assert.ok(healthcheck.includes(`http://${config.extensions.health_check.endpoint}${config.extensions.health_check.path ?? '/'}'`), 'the health check asks the extension');
-  assert.deepEqual(command.slice(0, 2), ['node', '/app/dist/cli.js']);
+  assert.equal(command[0], `${INSTALL_DIR}/bin/backbone-otel`, 'the release\'s command, which runs its own Node.js');
+  assert.ok(healthcheck.includes(`CMD ["${INSTALL_DIR}/runtime/node"`), 'the HEALTHCHECK asks with the bundled Node.js');
 });
 
 // --- The image, laid out in a folder ----------------------------------------------------
@@ -186,16 +194,27 @@ let agent: ReturnType<typeof spawn> | undefined;
 let agentOutput = '';
 const inImage = (file: string) => path.join(image, file);
 
-/** Runs the RUN commands the test knows how to check, in a stage's folder (`root` is its "/"). */
-function run(instruction: Instruction, root: string, workdir: string): void {
-  for (const part of instruction.args.split('&&').map((p) => p.trim())) {
+/** Runs the RUN commands the test knows how to check, in a stage's folder (`root` is its "/"), with the stage's ARG defaults. */
+function run(instruction: Instruction, root: string, workdir: string, args: Record<string, string>): void {
+  for (const part of instruction.args.split('&&').map((p) => p.trim().replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => args[name] ?? ''))) {
     const words = part.split(/\s+/);
     if (part.startsWith('npm ci')) {
       const result = spawnSync('npm', [...words.slice(1), '--offline'], { cwd: path.join(root, workdir), encoding: 'utf8', timeout: 120_000 });
       assert.equal(result.status, 0, `Dockerfile:${instruction.line}: ${part} (offline, from npm's cache; run npm ci once first):\n${result.stderr}`);
-    } else if (part === 'npm run build') {
-      const result = spawnSync('npm', ['run', 'build'], { cwd: path.join(root, workdir), encoding: 'utf8', timeout: 180_000 });
+    } else if (part.startsWith('npm run package')) {
+      // With this Node.js first on the PATH, as node:24-slim has its own.
+      const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
+      const result = spawnSync('npm', words.slice(1), { cwd: path.join(root, workdir), env, encoding: 'utf8', timeout: 180_000 });
       assert.equal(result.status, 0, `Dockerfile:${instruction.line}: ${part}:\n${result.stdout}${result.stderr}`);
+    } else if (words[0] === 'tar') {
+      // tar -xzf <glob, relative to WORKDIR> ... -C <absolute>
+      const [pattern] = words.filter((w) => w.endsWith('.tar.gz'));
+      const dir = path.join(root, workdir, path.dirname(pattern!));
+      const matches = readdirSync(dir).filter((f) => new RegExp(`^${path.basename(pattern!).replace(/[.+]/g, '\\$&').replace(/\*/g, '.*')}$`).test(f));
+      assert.equal(matches.length, 1, `Dockerfile:${instruction.line}: ${pattern} names one file: ${matches.join(', ')}`);
+      const mapped = words.slice(1).map((w) => (w === pattern ? path.join(dir, matches[0]!) : w.startsWith('/') ? path.join(root, w) : w));
+      const result = spawnSync('tar', mapped, { cwd: path.join(root, workdir), encoding: 'utf8' });
+      assert.equal(result.status, 0, `Dockerfile:${instruction.line}: ${part}:\n${result.stderr}`);
     } else if (part.startsWith('npm cache clean')) {
       // Only makes the image smaller; never run here (it would empty this machine's cache).
     } else if (words[0] === 'mkdir') {
@@ -216,8 +235,13 @@ before(async () => {
     mkdirSync(root, { recursive: true });
     if (stage.name) stageRoots.set(stage.name, root);
     workdir = '/';
+    // BuildKit sets TARGETARCH to the platform built for: this machine's here.
+    const args: Record<string, string> = { TARGETARCH: process.arch === 'x64' ? 'amd64' : process.arch };
     for (const instruction of stage.instructions) {
-      if (instruction.keyword === 'WORKDIR') {
+      if (instruction.keyword === 'ARG') {
+        const [name, value] = instruction.args.split('=');
+        args[name!] ??= value ?? '';
+      } else if (instruction.keyword === 'WORKDIR') {
         workdir = instruction.args;
         mkdirSync(path.join(root, workdir), { recursive: true });
       } else if (instruction.keyword === 'COPY') {
@@ -231,7 +255,7 @@ before(async () => {
           cpSync(from, destination, { recursive: true });
         }
       } else if (instruction.keyword === 'RUN') {
-        run(instruction, root, workdir);
+        run(instruction, root, workdir, args);
       }
     }
   }
@@ -249,7 +273,7 @@ before(async () => {
   const args = command.slice(1).map((word) => (word === configPath ? configFile : word.startsWith('/') ? inImage(word) : word));
   const home = path.join(path.dirname(image), 'home');
   mkdirSync(home);
-  agent = spawn(process.execPath, args, {
+  agent = spawn(inImage(command[0]!), args, {
     cwd: inImage(workdir),
     env: {
       PATH: process.env.PATH ?? '', HOME: home, TMPDIR: home,
@@ -273,7 +297,7 @@ after(async () => {
 });
 
 test('the image\'s ENTRYPOINT and CMD run the agent from production dependencies, and the HEALTHCHECK passes', async () => {
-  const before_ = treeSnapshot(inImage('/app'));
+  const before_ = treeSnapshot(inImage(INSTALL_DIR));
   const homeBefore = readdirSync(path.join(path.dirname(image), 'home'));
   const url = `http://127.0.0.1:${metricsPort}/metrics`;
   // The first scan of the simulated Backbone folder, served as backbone_folder_messages.
@@ -283,19 +307,22 @@ test('the image\'s ENTRYPOINT and CMD run the agent from production dependencies
     if (!response?.ok) return false;
     return parsePrometheusText(await response.text()).some((s) => s.name === 'backbone_folder_messages');
   }, 'the agent in the image layout to serve the folders on /metrics', 20_000);
-  assert.ok(!existsSync(inImage('/app/node_modules/typescript')), 'no devDependency in the image');
-  assert.ok(!existsSync(inImage('/app/src')), 'the sources stay in the build stage');
+  for (const dependency of Object.keys(packageJson.devDependencies)) assert.ok(!existsSync(inImage(`${INSTALL_DIR}/node_modules/${dependency}`)), `no devDependency in the image: ${dependency}`);
+  assert.ok(!existsSync(inImage(`${INSTALL_DIR}/src`)), 'the sources stay in the build stage');
+  // The release's Node.js, the project's major (the image has no other).
+  const runtimeVersion = spawnSync(inImage(`${INSTALL_DIR}/runtime/node`), ['--version'], { encoding: 'utf8' }).stdout;
+  assert.equal(runtimeVersion.split('.')[0], `v${packageJson.devDependencies.node!.split('.')[0]}`);
 
   // HEALTHCHECK CMD ["node", "-e", ...] exactly as written, against the agent's health port.
   const healthEndpoint = defaultConfig().extensions.health_check.endpoint;
   const healthcheck = only(finalStage, 'HEALTHCHECK')[0]!.args;
   const words = JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD') + 3).trim()) as string[];
-  const probe = async (port: number) => spawnSync(process.execPath, words.slice(1).map((w) => w.replace(healthEndpoint, `127.0.0.1:${port}`)), { encoding: 'utf8', timeout: 10_000 });
+  const probe = async (port: number) => spawnSync(inImage(words[0]!), words.slice(1).map((w) => w.replace(healthEndpoint, `127.0.0.1:${port}`)), { encoding: 'utf8', timeout: 10_000 });
   // 503 while the agent starts: wait, with a deadline, for it to report healthy.
   await waitFor(async () => (await probe(healthPort)).status === 0, 'the HEALTHCHECK command to pass', 20_000);
   assert.equal((await probe(await freePort())).status, 1, 'HEALTHCHECK fails when nothing answers');
 
   // Nothing written to the application, $HOME or $TMPDIR: a read-only root file system is enough.
-  assert.deepEqual(treeSnapshot(inImage('/app')), before_);
+  assert.deepEqual(treeSnapshot(inImage(INSTALL_DIR)), before_);
   assert.deepEqual(readdirSync(path.join(path.dirname(image), 'home')), homeBefore);
 });
