@@ -25,7 +25,7 @@ const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 test('it shows what the issue asks for', () => {
   const titles = panels.map((p) => p.title.toLowerCase());
   for (const wanted of ['synchronization status', 'connectors online', 'issues in error', 'messages per state',
-    'oldest message age per state', 'transitions per minute by destination', 'dwell time quantiles', 'agent', 'leader']) {
+    'oldest message age per state', 'transitions per minute by destination', 'dwell time quantiles', 'agent', 'leader', 'backbone root present']) {
     assert.ok(titles.some((title) => title.includes(wanted)), `a panel on ${wanted}`);
   }
 });

@@ -38,6 +38,7 @@ export function formatMetricsBasic(resourceMetrics: ResourceMetrics, time: Date)
   const points = metrics.reduce((sum, metric) => sum + metric.dataPoints.length, 0);
   const lines = [`${time.toISOString()} metrics: ${metrics.length} metrics, ${points} data points`];
   lines.push(...integrationLines(metrics));
+  if (metrics.find((m) => m.descriptor.name === 'backbone.root.present')?.dataPoints[0]?.value === 0) lines.push('  Backbone root MISSING (backbone.root.present 0): the folder counts below are the last ones seen');
   lines.push(...folderTable(metrics));
   return lines.join('\n');
 }
