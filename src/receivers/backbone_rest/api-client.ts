@@ -6,11 +6,11 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { decodeAnswer, type InvalidBytes, showEscapedBytes } from './answer-text.ts';
 import {
   type ApiFailure, htmlFailure, jsonFailure, looksLikeHtml, type Phase, type RequestContext, statusFailure, timeoutFailure,
   tooLargeFailure, transportFailure,
 } from './failures.ts';
-import { decodeAnswer, type InvalidBytes, showEscapedBytes } from './answer-text.ts';
 
 /** The API's base path below the Jira base URL (../shared/spec/backbone.md §1). */
 export const API_PATH = '/plugins/servlet/backbone-issue-sync/api/1/';

@@ -3,12 +3,12 @@
 // stay undefined, unknown status values pass through as text; a value of the wrong type is a
 // problem that names its JSON path, and the synchronization it belongs to is then not read
 // from this answer at all (the receiver keeps its last good values and says so).
+import type * as z from 'zod';
 import {
   checkShape, connectorStatusShape, describeAnswerValue, findInvalidText, integrationEntryShape, type Path, problemText,
   type ShapeProblem, statusBlockShape,
 } from './answer-shape.ts';
 import { hasEscapedBytes, type InvalidBytes } from './answer-text.ts';
-import type * as z from 'zod';
 
 export const POSITIONS = ['first', 'second'] as const;
 export type Position = (typeof POSITIONS)[number];

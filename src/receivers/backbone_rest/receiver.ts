@@ -8,15 +8,15 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { emitEvent, histogram, observableGauge, type Severity } from '../../telemetry/instruments.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
+import type { ShapeProblem } from './answer-shape.ts';
+import type { InvalidBytes } from './answer-text.ts';
 import { ApiClient, type ApiClientOptions, type ApiRequest, type ApiResult, apiBaseUrl, SHUTDOWN } from './api-client.ts';
 import {
   type ConnectorStatus, type IntegrationItem, type ListReading, type Position, POSITIONS, problemsText, readIntegrationList, readStatusAnswer,
   type Route, ROUTES, type StatusBlock, type StatusReading,
 } from './api-model.ts';
-import type { ShapeProblem } from './answer-shape.ts';
 import type { RestConfig } from './config.ts';
 import { type ApiFailure, shapeFailure } from './failures.ts';
-import type { InvalidBytes } from './answer-text.ts';
 import { StateSet } from './state-set.ts';
 import * as telemetry from './telemetry.ts';
 
