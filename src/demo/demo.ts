@@ -1,6 +1,8 @@
 // `backbone-otel demo`: a simulated Backbone (message folders with traffic in a temporary
 // folder, and its REST API on 127.0.0.1), watched by the agent with config/demo.yaml, until
-// Ctrl-C stops everything and removes the folder again.
+// Ctrl-C (or the reader of its output going away: `npm start | head`) stops everything and
+// removes the folder again. The tree has no folders the agent would warn about: a first screen
+// of warnings about the demo's own tree would teach nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { Service } from '../pipeline/service.ts';
 import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../simulator/backbone-api.ts';
 import { buildTree } from '../simulator/backbone-tree.ts';
 import { Traffic } from '../simulator/traffic.ts';
+import { onClosedOutput } from './closed-output.ts';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 
@@ -22,7 +25,7 @@ export async function runDemo(): Promise<number> {
   const log = new AgentLog();
   let api: SimulatedBackboneApi | undefined;
   try {
-    const tree = buildTree(root, { seed: 42, integrations: 2, projectsPerIntegration: 2, layout: 'nested', unknownFolders: true });
+    const tree = buildTree(root, { seed: 42, integrations: 2, projectsPerIntegration: 2, layout: 'nested', unknownFolders: false });
     const traffic = new Traffic(tree, { seed: 7, layout: 'nested', movesPerTick: 3, intervalMs: 1000 });
     api = await new SimulatedBackboneApi({
       contextPath: '/jira',
@@ -38,6 +41,12 @@ export async function runDemo(): Promise<number> {
     });
     log.info(`demo: simulated Backbone in ${root}, its REST API at ${api.url}; Ctrl-C stops the demo and removes it`);
     const simulatedApi = api;
+    // runUntilSignal waits for SIGINT/SIGTERM: a closed output stops the demo the same way.
+    // (Kept to the end: writes still pending when the demo stops fail the same way.)
+    onClosedOutput(() => {
+      log.info('demo: its output was closed: stopping');
+      process.emit('SIGTERM');
+    });
     return await runUntilSignal(new Service(config, log), log, {
       started: () => {
         traffic.start();

@@ -58,7 +58,8 @@ test('validate: the shipped configurations are valid', () => {
   for (const file of ['config/agent.yaml', 'config/demo.yaml']) {
     const result = cli(['validate', '--config', fileURLToPath(new URL(`../../${file}`, import.meta.url))], {
       BACKBONE_ROOT: path.join(dir, 'root'), BACKBONE_EVENTS_STORAGE: path.join(dir, 'state'),
-      JIRA_BASE_URL: 'https://jira.example.com/jira', JIRA_USER: 'monitor', JIRA_PASSWORD: 'secret',
+      JIRA_BASE_URL: 'https://jira.example.com/jira', JIRA_USER: 'monitor', JIRA_PASSWORD: 'secret', JIRA_TOKEN: 'token',
+      STATE_DIRECTORY: path.join(dir, 'state'),
     });
     assert.equal(result.code, 0, `${file}: ${result.stderr}`);
   }

@@ -33,6 +33,7 @@ test('basic: one line per export and a table of messages per project and state',
   assert.match(text, /metrics: 2 metrics, 3 data points/);
   assert.match(text, /integration\s+project\s+receive\s+processed\s+error/);
   assert.match(text, /INT-16\s+AP-29\s+4\s+-\s+3\/2i/);
+  assert.match(text, /\n {2}\(message files per state; 6\/1i: 6 files in 1 issue folder \(error, missing\); -: no such folder\)\n/, 'a legend under the table');
 });
 
 test('detailed: every data point with its attributes', async () => {

@@ -72,6 +72,9 @@ function integrationLines(metrics: MetricData[]): string[] {
 
 const STATE_COLUMNS = ['receive', 'processed', 'error', 'missing', 'waiting', 'offline', 'invalid', 'outdated', 'send', 'sendfailed', 'unknown'];
 
+/** Printed under the table: what its cells mean. */
+export const TABLE_LEGEND = '  (message files per state; 6/1i: 6 files in 1 issue folder (error, missing); -: no such folder)';
+
 /** Messages per integration/project (rows) and state (columns); "3/2i" is 3 messages in 2 issue folders. */
 function folderTable(metrics: MetricData[]): string[] {
   const messages = metrics.find((m) => m.descriptor.name === 'backbone.folder.messages');
@@ -92,7 +95,10 @@ function folderTable(metrics: MetricData[]): string[] {
   const header = ['integration', 'project', ...STATE_COLUMNS];
   const table = [header, ...[...rows.keys()].sort().map((row) => [...row.split('\u0000'), ...STATE_COLUMNS.map((state) => rows.get(row)!.get(state) ?? '-')])];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table.map((row) => '  ' + row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  return [
+    ...table.map((row) => '  ' + row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd()),
+    TABLE_LEGEND,
+  ];
 }
 
 export function formatLogRecord(record: ReadableLogRecord, detailed: boolean): string {
