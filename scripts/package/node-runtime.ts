@@ -3,7 +3,7 @@
 // version package-lock.json pins for it. `npm pack` fetches it (checked against the
 // registry's integrity hash, kept in npm's cache) without installing it, so the arm64
 // runtime comes the same way on an x64 machine. Only the binary and its licence are kept.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Arch } from './layout.ts';
 import { run } from './run.ts';
@@ -21,7 +21,7 @@ export function bundledNodeVersion(repo: string): string {
 /** A folder with `node` and `LICENSE` for the architecture; reused when already there. */
 export function fetchNodeRuntime(version: string, arch: Arch, cacheDir: string): string {
   const dir = path.join(cacheDir, `node-${version}-linux-${arch}`);
-  if (readdirSync(cacheDir, { withFileTypes: true }).some((e) => e.name === path.basename(dir))) return dir;
+  if (existsSync(dir)) return dir;
   const download = path.join(cacheDir, `download-${arch}`);
   rmSync(download, { recursive: true, force: true });
   mkdirSync(download, { recursive: true });

@@ -1,7 +1,7 @@
 // npm run package: everything in release/, built from this checkout. The agent is staged
 // once; each architecture gets its Node.js, its tree, then the tarball, the .deb and the
 // .rpm made from that tree; SHA256SUMS last.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readManifest, stageApp } from './app-tree.ts';
 import { writeChecksums } from './checksums.ts';
@@ -50,7 +50,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
 
   const app = path.join(work, 'app');
   const stamp = path.join(work, 'app.done');
-  if (!exists(stamp)) {
+  if (!existsSync(stamp)) {
     log('building the agent and its production dependencies');
     stageApp(repo, app, !fast);
     mkdirSync(stamp);
@@ -92,13 +92,4 @@ function debDescription(name: string, nodeVersion: string): string {
     'Not started on install: edit /etc/backbone-otel-agent/config.yaml (and agent.env), then',
     'systemctl enable --now backbone-otel-agent.',
   ].join('\n');
-}
-
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
