@@ -9,6 +9,7 @@ import { layoutChecks } from './checks/layout.ts';
 import { agreementCheck, checkRest } from './checks/rest.ts';
 import { inspectRoot, rootChecks } from './checks/root.ts';
 import { checkStorage } from './checks/storage.ts';
+import { costCheck } from './checks/cost.ts';
 import { currentIdentity, type Identity } from './identity.ts';
 import { resolvedPath } from './paths.ts';
 import type { Check, DoctorReport, Section } from './report.ts';
@@ -90,7 +91,7 @@ export async function runDoctor(target: DoctorTarget, identity: Identity = curre
 
   const exporterChecks = exporters.flat();
   sections.push({
-    id: 'exporters', title: 'Exporters', checks: exporterChecks,
+    id: 'exporters', title: 'Exporters', checks: [...exporterChecks, await costCheck(roots, target)],
     ...(exporterChecks.length === 0
       ? { note: flags ? 'not checked: give --otlp-endpoint URL to send a test export.' : 'no exporter sends anywhere (debug prints to stdout only).' }
       : {}),

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { BYTES_PER_LOG_RECORD, REST_SERIES_PER_INTEGRATION } from '../../src/doctor/checks/cost.ts';
 import { measureAll } from './measure.ts';
 import { renderCostDocs } from './render-cost-docs.ts';
 
@@ -31,4 +32,10 @@ test('the ready configurations cut what they say', () => {
   assert.ok(withoutProcessed!.series < total && withoutProcessed!.recordsPerMove < 1);
   assert.equal(errorsOnly!.series, total, 'errors only as logs keeps every metric');
   assert.ok(errorsOnly!.recordsPerMove > 0 && errorsOnly!.recordsPerMove < withoutProcessed!.recordsPerMove);
+});
+
+test('backbone-otel doctor estimates with the numbers measured here', () => {
+  assert.equal(installation.bytesPerRecord, BYTES_PER_LOG_RECORD, 'bytes per log record');
+  const status = installation.metrics.filter((m) => /^backbone\.(integration|connector)\./.test(m.name)).reduce((sum, m) => sum + m.series, 0);
+  assert.equal(status / installation.integrations, REST_SERIES_PER_INTEGRATION, 'status series per integration');
 });

@@ -88,7 +88,7 @@ export function renderCostDocs(m: Measurement, ready: readonly ReadyConfigCost[]
     '',
     `- **Log records:** ${fmt(m.recordsPerMove)} per message move (\`backbone.message.transition\`), so **M records a day**;`,
     '  status changes and API errors from `backbone_rest` add a few more.',
-    `- **Bytes per log record:** about **${m.bytesPerRecord} bytes** (uncompressed OTLP/protobuf, resource included), so **M × ${m.bytesPerRecord} bytes a day**`,
+    `- **Bytes per log record:** up to about **${m.bytesPerRecord} bytes** (uncompressed OTLP/protobuf; the resource, sent once per batch, comes on top), so **M × ${m.bytesPerRecord} bytes a day**`,
     `  (M = 10,000 moves: ${gb(10_000 * m.bytesPerRecord)} GB a day). gzip, the default, sends a fraction of that; backends bill what they store.`,
     `- **Bytes per metric data point:** about **${m.bytesPerPoint} bytes** (uncompressed OTLP/protobuf). A metrics`,
     '  pipeline sends each series once per `export_interval` (30 s by default): series × 86,400 / interval',
