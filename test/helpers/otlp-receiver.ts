@@ -2,6 +2,7 @@
 // (gzip or not), decodes protobuf with the OpenTelemetry project's published generated
 // decoder, and keeps what it received in a flat form that tests can query.
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -46,6 +47,8 @@ export interface ReceivedLog {
   body: string;
   attributes: Attributes;
   resource: Attributes;
+  /** Which accepted request brought it (an index into `requests`). */
+  request?: number;
 }
 
 export interface ReceivedRequest {
@@ -56,6 +59,8 @@ export interface ReceivedRequest {
   bytes: number;
   /** Size of the body after gunzip. */
   uncompressedBytes?: number;
+  /** SHA-256 of the body as received: a request sent again byte for byte has the same. */
+  digest?: string;
 }
 
 /**
@@ -213,7 +218,7 @@ export class OtlpReceiver {
     const compressed = headers['content-encoding'] === 'gzip';
     const body = compressed ? gunzipSync(raw) : raw;
     const encoding = String(headers['content-type']).includes('json') ? 'json' : 'protobuf';
-    this.requests.push({ path, headers, encoding, compressed, bytes: raw.length, uncompressedBytes: body.length });
+    this.requests.push({ path, headers, encoding, compressed, bytes: raw.length, uncompressedBytes: body.length, digest: createHash('sha256').update(raw).digest('hex') });
     const options = { longs: Number, enums: Number, bytes: String, defaults: false, arrays: true };
     if (path.endsWith('/v1/metrics')) {
       const request = encoding === 'json'
@@ -271,6 +276,7 @@ export class OtlpReceiver {
             body: String(anyValue(record.body as Any | undefined)),
             attributes: attributes(record.attributes),
             resource,
+            request: this.requests.length - 1,
           });
         }
       }

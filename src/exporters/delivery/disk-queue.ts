@@ -10,8 +10,8 @@
 // is not queued again.
 //
 // When a file cannot be written (ENOSPC, EDQUOT, EIO): said once with the folder and the
-// free space, the temporary file removed, the request held in memory (bounded: HELD_BYTES
-// and the queue's item capacity; beyond it the oldest held request is dropped and counted
+// free space, the temporary file removed, the request held in memory (bounded: half the
+// queue's capacity, at most HELD_BYTES; beyond it the oldest held request is dropped and counted
 // in `lost`) and written when a retry succeeds, every second; persist() answers false
 // meanwhile, so that no receiver counts it as reported.
 //
@@ -42,7 +42,11 @@ const JOURNAL = 'sent.uids';
 const SIGNALS: SignalKind[] = ['metrics', 'logs'];
 const ENCODINGS: Encoding[] = ['protobuf', 'json'];
 const COMPRESSIONS: Compression[] = ['none', 'gzip'];
-/** Requests held in memory while the disk cannot take them, at most (also at most the queue's capacity). */
+/**
+ * Requests held in memory while the disk cannot take them, at most: half the queue's capacity
+ * (the other half is for what is already on disk, so that holding never pushes out a request
+ * that was kept), and never more than HELD_BYTES (what a 512 MiB container can spare).
+ */
 export const HELD_BYTES = 32 * 1024 * 1024;
 const RETRY_MS = 1000;
 
@@ -113,7 +117,7 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
       const file = path.join(this.dir, name);
       const header = readHeader(file);
       if (typeof header === 'string' || !Number.isSafeInteger(seq)) {
-        this.setAside(file, typeof header === 'string' ? header : 'its name is not a sequence number of this agent');
+        this.setAside(file, typeof header === 'string' ? header : 'its name is not a sequence number of this agent', itemsInHeader(file));
         continue;
       }
       this.nextSeq = Math.max(this.nextSeq, seq + 1);
@@ -208,7 +212,7 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
     if (this.failing) return;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     this.failing = { since: Date.now(), code };
-    const bound = `${formatByteSize(Math.min(HELD_BYTES, this.capacity.bytes))} and ${this.capacity.items} items`;
+    const bound = `${formatByteSize(this.heldBound.bytes)} and ${this.heldBound.items} items`;
     this.log.error(`cannot write to the disk queue ${this.dir}: ${error.message} (${freeSpace(this.dir)}); requests are held in memory (up to ${bound}) and written as soon as there is room, tried every ${RETRY_MS / 1000} s; meanwhile the receivers' checkpoints do not advance, so nothing held is counted as reported`);
     this.retryTimer = setInterval(() => this.writeHeld(), RETRY_MS);
     this.retryTimer.unref();
@@ -234,9 +238,13 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
   }
 
   /** Over the memory bound: the oldest held requests (never the one being sent) are dropped and counted in `lost`. */
+  private get heldBound(): { bytes: number; items: number } {
+    return { bytes: Math.min(HELD_BYTES, Math.floor(this.capacity.bytes / 2)), items: Math.floor(this.capacity.items / 2) };
+  }
+
   private boundHeld(): void {
-    const maxBytes = Math.min(HELD_BYTES, this.capacity.bytes);
-    while (this.held.bytes > maxBytes || this.held.items > this.capacity.items) {
+    const bound = this.heldBound;
+    while (this.held.bytes > bound.bytes || this.held.items > bound.items) {
       const victim = this.entries.find((entry) => entry.held && entry.seq !== this.inFlightSeq);
       if (!victim) return;
       this.lost += victim.items;
@@ -333,20 +341,22 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
     const frame = checkFrame(data);
     if (typeof frame === 'string') {
       this.untrack(diskEntry);
-      this.setAside(diskEntry.file, frame);
+      this.setAside(diskEntry.file, frame, diskEntry.items);
       return undefined;
     }
     return frame.body;
   }
 
-  private setAside(file: string, why: string): void {
+  /** A damaged file: renamed to *.corrupt and said, with what it held as far as its header tells (those items are not sent). */
+  private setAside(file: string, why: string, items: number | undefined): void {
     const target = file.replace(/\.otlp$/, '.corrupt');
     try {
       renameSync(file, target);
     } catch {
       rmSync(file, { force: true });
     }
-    this.log.warn(`disk queue: ${path.basename(file)} is unreadable (${why}); set aside as ${path.basename(target)}, the rest of the queue is sent`);
+    const what = items === undefined ? 'what it held (its header cannot be read) is' : `its ${items} item(s) are`;
+    this.log.warn(`disk queue: ${path.basename(file)} is unreadable (${why}); set aside as ${path.basename(target)}: ${what} not sent; the rest of the queue is sent`);
   }
 
   close(): void {
@@ -421,6 +431,16 @@ function readHeader(file: string): Header | string {
     return (error as Error).message;
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The item count a damaged file's header still tells, if it does. */
+function itemsInHeader(file: string): number | undefined {
+  try {
+    const data = readFileSync(file);
+    return data.length >= 12 && [MAGIC, MAGIC_V1].includes(data.toString('latin1', 0, 4)) ? data.readUInt32LE(8) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
