@@ -1,6 +1,7 @@
 // The filter's log stage for `logs.log_record` conditions: a record that matches any of them
 // is dropped; the others pass on unchanged.
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { type Commit, commitStage, type LogStage } from '../../component/component.ts';
 import type { LogRecordView } from './ottl/contexts.ts';
 
 export function logRecordView(record: ReadWriteLogRecord): LogRecordView {
@@ -10,9 +11,7 @@ export function logRecordView(record: ReadWriteLogRecord): LogRecordView {
   };
 }
 
-type Committing = { commit?(): Promise<unknown> };
-
-export class ConditionStage implements LogRecordProcessor {
+export class ConditionStage implements LogStage {
   private readonly next: LogRecordProcessor;
   private readonly matches: (record: LogRecordView) => boolean;
   constructor(matches: (record: LogRecordView) => boolean, next: LogRecordProcessor) {
@@ -25,10 +24,9 @@ export class ConditionStage implements LogRecordProcessor {
   forceFlush(): Promise<void> {
     return this.next.forceFlush();
   }
-  /** Passed on to the next stage, like every logs stage (the exporters answer; see LogStage in component.ts). */
-  commit(): Promise<unknown> {
-    const next = this.next as LogRecordProcessor & Committing;
-    return next.commit ? next.commit() : Promise.resolve({ kept: false, lost: 0 });
+  /** Passed on: the exporters answer (a dropped record needs no keeping). */
+  commit(): Promise<Commit> {
+    return commitStage(this.next);
   }
   shutdown(): Promise<void> {
     return this.next.shutdown();
