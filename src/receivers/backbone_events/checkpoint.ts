@@ -125,16 +125,18 @@ async function removeStaleTemporaries(file: string): Promise<void> {
   }
 }
 
-/** The checkpoint as text: one JSON document, built folder by folder (no object per message on the way). */
-function serialise(checkpoint: Checkpoint): string {
-  const parts: string[] = [];
+/** The checkpoint as text, in parts: one JSON document, one line per folder (never one string of 200,000 messages). */
+function* serialise(checkpoint: Checkpoint): Iterable<string> {
+  const head = JSON.stringify({ version: checkpoint.version, layout: checkpoint.layout, savedAtMs: checkpoint.savedAtMs });
+  yield `${head.slice(0, -1)},"entries":[`;
+  let first = true;
   for (const folder of checkpoint.entries) {
     if (folder.names.length === 0) continue;
     const stored: StoredFolder = [folder.rel, folder.names, folder.since, folder.ino];
-    parts.push(JSON.stringify(stored));
+    yield `${first ? '' : ','}\n${JSON.stringify(stored)}`;
+    first = false;
   }
-  const head = JSON.stringify({ version: checkpoint.version, layout: checkpoint.layout, savedAtMs: checkpoint.savedAtMs });
-  return `${head.slice(0, -1)},"entries":[\n${parts.join(',\n')}\n]}\n`;
+  yield '\n]}\n';
 }
 
 function isStoredFolder(value: unknown): value is StoredFolder {

@@ -193,17 +193,10 @@ export class Reconciler {
     for (const rel of walk.uncertain) if (!this.seenFolders.has(rel) && this.known.folder(rel) === undefined) this.blind.add(rel);
     for (const rel of this.blind) if (walk.listed.has(rel)) this.blind.delete(rel);
 
-    const baseline: { folder: Folder; name: string }[] = [];
     for (const { folder, names } of walk.files.values()) {
       if (!firstSight.has(folder.rel) || this.known.folder(folder.rel) !== undefined) continue;
-      for (const name of names) baseline.push({ folder, name });
+      await this.takeAsFound(folder, names);
     }
-    await this.pool(baseline, async ({ folder, name }) => {
-      if (this.known.folder(folder.rel)?.byName.has(name)) return;
-      const info = await this.lstat(joinRel(folder.rel, name));
-      if (info?.kind !== 'file') return;
-      this.add(folder, name, info.mtimeMs, info.ino, this.now());
-    });
     if (kind === 'baseline') {
       this.rounds++;
       return report;
@@ -321,6 +314,28 @@ export class Reconciler {
     }
     await this.pool([...groups.values()], (g) => this.resolveGroup(g, 'event', batch));
     return { needFullRound: batch.needFullRound, newFolders, oversized };
+  }
+
+  /** Follows these files of a folder from now on, as they are (their modification time as since). */
+  private async takeAsFound(folder: Folder, names: readonly string[]): Promise<void> {
+    const lstatNow = this.fs.lstatNow;
+    if (lstatNow === undefined) {
+      await this.pool(names, async (name) => {
+        const info = await this.lstat(joinRel(folder.rel, name));
+        if (info?.kind === 'file' && !this.known.has(joinRel(folder.rel, name))) this.add(folder, name, info.mtimeMs, info.ino, this.now());
+      });
+      return;
+    }
+    // A local file system: one synchronous lstat after the other is several times faster than
+    // a promise each (200,000 messages at a fresh start), with a pause now and then for the
+    // rest of the agent (exports, the health check).
+    const seenAt = this.now();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const info = lstatNow(absolute(this.root, joinRel(folder.rel, name)));
+      if (info?.kind === 'file') this.add(folder, name, info.mtimeMs, info.ino, seenAt);
+      if (i % 5000 === 4999) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private async resolveGroup(g: Group, by: DetectedBy, batch: Batch): Promise<void> {

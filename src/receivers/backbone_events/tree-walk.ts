@@ -91,6 +91,10 @@ export function absolute(root: string, rel: string): string {
   return root.endsWith(path.sep) ? root + native : root + path.sep + native;
 }
 
+async function* oneByOne(entries: AsyncIterable<DirEntry>): AsyncIterable<readonly DirEntry[]> {
+  for await (const entry of entries) yield [entry];
+}
+
 /** Classifies the tree's layout; `demoted` are folders found oversized earlier in this run. */
 export class TreeLayout {
   readonly options: TreeOptions;
@@ -170,8 +174,9 @@ export class TreeLayout {
     const subfolders: Folder[] = [];
     let fileCount = 0;
     try {
-      const entries: AsyncIterable<DirEntry> = await fs.opendir(abs);
-      for await (const entry of entries) {
+      // In blocks where the file system offers them (local: no promise per entry), else one by one.
+      const blocks: AsyncIterable<readonly DirEntry[]> = fs.opendirBlocks?.(abs) ?? oneByOne(await fs.opendir(abs));
+      for await (const block of blocks) for (const entry of block) {
         if (entry.kind === 'directory') {
           subfolders.push(this.child(folder, entry.name));
         } else if (entry.kind === 'file') {

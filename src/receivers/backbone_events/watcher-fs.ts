@@ -2,7 +2,7 @@
 // and in tests one that counts calls (to prove `processed` is never listed) or fails on
 // purpose (unreadable folders). Under the Backbone root only reads happen here; the writes
 // are for the checkpoint in `storage`.
-import { constants, type Dir, type FSWatcher, lstatSync, promises as fs, watch, type WatchListener } from 'node:fs';
+import { constants, type Dir, type FSWatcher, lstatSync, opendirSync, promises as fs, watch, type WatchListener } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsPath, lossyEntries, mayBeLossy, nameOfBytes } from '../backbone_folders/file-names.ts';
 
@@ -23,11 +23,18 @@ export interface WatcherFs {
   /** Streams a folder's entries (never a whole folder in memory at once). */
   opendir(path: string): Promise<AsyncIterable<DirEntry>>;
   lstat(path: string): Promise<FileInfo>;
+  /** Where listing is synchronous anyway (localWatcherFs): a folder's entries in blocks, without a promise per entry. */
+  opendirBlocks?: (path: string) => AsyncIterable<readonly DirEntry[]>;
+  /** Where lstat is synchronous anyway (localWatcherFs): the same without a promise; undefined when it fails. */
+  lstatNow?: (path: string) => FileInfo | undefined;
   statfs(path: string): Promise<{ type: number }>;
   realpath(path: string): Promise<string>;
   readFile(path: string): Promise<string>;
-  /** Writes a file atomically: a temporary file beside it, flushed, then renamed over it. */
-  writeFileAtomic(path: string, content: string): Promise<void>;
+  /**
+   * Writes a file atomically: a temporary file beside it, flushed, then renamed over it. The
+   * content may come in parts (a large checkpoint is never one string in memory).
+   */
+  writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void>;
   mkdir(path: string): Promise<void>;
   /** Watches one folder (not recursively); the listener gets entry names. */
   watch(path: string, listener: WatchListener<string>): FSWatcher;
@@ -56,6 +63,22 @@ async function* entries(dir: Dir, path: string): AsyncIterable<DirEntry> {
   if (lossy) for (const entry of await lossyEntries(path)) yield { name: entry.name, kind: kindOf(entry) };
 }
 
+/** Writes the parts in blocks of about 1 MB: few system calls, little memory. */
+async function writeParts(handle: fs.FileHandle, parts: Iterable<string>): Promise<void> {
+  let block: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    block.push(part);
+    size += part.length;
+    if (size >= 1 << 20) {
+      await handle.write(block.join(''));
+      block = [];
+      size = 0;
+    }
+  }
+  if (block.length > 0) await handle.write(block.join(''));
+}
+
 export const realWatcherFs: WatcherFs = {
   async opendir(path) {
     return entries(await fs.opendir(fsPath(path), { bufferSize: DIR_BUFFER }), path);
@@ -74,7 +97,8 @@ export const realWatcherFs: WatcherFs = {
     const temporary = `${path}.${process.pid}.tmp`;
     const handle = await fs.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
     try {
-      await handle.writeFile(content, 'utf8');
+      if (typeof content === 'string') await handle.writeFile(content, 'utf8');
+      else await writeParts(handle, content);
       await handle.sync();
     } finally {
       await handle.close();
@@ -114,6 +138,33 @@ export const realWatcherFs: WatcherFs = {
  */
 export const localWatcherFs: WatcherFs = {
   ...realWatcherFs,
+  async *opendirBlocks(path) {
+    const dir = opendirSync(fsPath(path), { bufferSize: DIR_BUFFER });
+    let lossy = false;
+    try {
+      let block: DirEntry[] = [];
+      for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+        if (mayBeLossy(entry.name)) lossy = true;
+        else block.push({ name: entry.name, kind: kindOf(entry) });
+        if (block.length === DIR_BUFFER) {
+          yield block;
+          block = [];
+        }
+      }
+      yield block;
+    } finally {
+      dir.closeSync();
+    }
+    if (lossy) yield (await lossyEntries(path)).map((entry) => ({ name: entry.name, kind: kindOf(entry) }));
+  },
+  lstatNow: (path) => {
+    try {
+      const info = lstatSync(fsPath(path), { throwIfNoEntry: false });
+      return info === undefined ? undefined : { kind: kindOf(info), ino: info.ino, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
+    } catch {
+      return undefined;
+    }
+  },
   lstat(path) {
     try {
       const info = lstatSync(fsPath(path));
