@@ -110,7 +110,7 @@ export const filterProcessorFactory: ProcessorFactory<FilterConfig> = {
   kind: 'processor',
   type: 'filter',
   stability: 'beta',
-  description: 'Drops metrics, data points and log records that match OTTL conditions (as the Collector\'s filter processor), or metrics by name and log records by event name or severity.',
+  description: 'Drops metrics, data points and log records that match OTTL conditions (as the Collector\'s filter processor; see processors.md), or metrics by name and log records by event name or severity.',
   signals: ['metrics', 'logs'],
   configSchema: filterConfigSchema,
   createProcessor: ({ config, signal }) => (signal === 'metrics'
