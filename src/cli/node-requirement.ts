@@ -1,12 +1,13 @@
 // The Node.js the agent needs (package.json's `engines.node`, ">=MAJOR.MINOR[.PATCH]") and the
 // one line an older Node prints instead of running. Loaded by src/cli.ts before anything else,
-// so it must stay plain: no imports of the agent, nothing a Node 14 cannot parse once compiled.
+// so it must stay plain: no imports of the agent, nothing Node 12.20 cannot parse once compiled
+// (no ?. or ??).
 import { readFileSync } from 'node:fs';
 
 const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines?: { node?: string } };
 
 /** package.json's engines.node, for example ">=22.22". */
-export const REQUIRED_NODE_RANGE = manifest.engines?.node ?? '';
+export const REQUIRED_NODE_RANGE = (manifest.engines && manifest.engines.node) || '';
 
 function parts(version: string): number[] {
   return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
@@ -19,8 +20,8 @@ export function satisfiesRange(found: string, range: string): boolean {
   const need = parts(match[1]!);
   const have = parts(found.replace(/^v/, ''));
   for (let i = 0; i < need.length; i++) {
-    const a = have[i] ?? 0;
-    const b = need[i] ?? 0;
+    const a = have[i] || 0;
+    const b = need[i] || 0;
     if (a !== b) return a > b;
   }
   return true;

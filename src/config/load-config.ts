@@ -260,7 +260,9 @@ class Locator {
     const expanded = isScalar(node) ? this.expanded.get(node) : undefined;
     if (expanded) {
       const unset = expanded.unsetVariables.length > 0 ? `; ${expanded.unsetVariables.join(', ')} not set` : '';
-      message += ` (value of ${expanded.source}${unset})`;
+      // A secret's literal parts (`pass${env:X}`) stay unsaid: only its references are named.
+      const source = isSecretPath(issue.path) ? (expanded.source.match(/\$\{[^}]*\}/g) ?? []).join(' ') : expanded.source;
+      message += ` (value of ${source}${unset})`;
     }
     return { ...issue, message, line: position.line, column: position.col };
   }
