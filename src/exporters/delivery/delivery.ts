@@ -11,6 +11,7 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { backoffDelay } from './backoff.ts';
 import type { RetrySettings } from './config.ts';
 import type { Payload, SignalKind } from './payload.ts';
+import { DiskQueue } from './disk-queue.ts';
 import type { DeliveryQueue, QueueEntry } from './queue.ts';
 import type { HttpSender, SendOutcome } from './sender.ts';
 
@@ -169,6 +170,13 @@ export class Delivery {
       sender.close();
       queue.persist();
       const left = queue.size();
+      const disk = queue instanceof DiskQueue ? queue : undefined;
+      const held = disk?.heldSize();
+      if (disk !== undefined && held !== undefined && held.items > 0) {
+        // Never written (the disk is full): they end with the process.
+        this.dropped(held.items);
+        log.warn(`stopping with ${held.items} ${this.what} held in memory because the disk queue ${disk.dir} is full: they are lost with this process (counted in otelcol_exporter_enqueue_failed_*); the file watcher reports its moves again after the restart, from its checkpoint`);
+      }
       if (left.requests > 0) {
         if (queue.kind === 'disk') {
           log.info(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they stay in the disk queue and are sent after the restart; ${this.summary()}`);

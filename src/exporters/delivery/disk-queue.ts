@@ -252,6 +252,11 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
     }
   }
 
+  /** Requests held in memory because the disk could not take them (lost if the process ends now). */
+  heldSize(): { requests: number; items: number; bytes: number } {
+    return { ...this.held };
+  }
+
   override persist(): boolean {
     if (this.held.requests > 0) this.writeHeld();
     this.journalPending();
