@@ -194,6 +194,7 @@ test('a root that is missing at a fresh start: the first listing that finds it i
   const receiver = new EventsReceiver(config, capture.host, capture.log);
   await receiver.start();
   running.push({ receiver, capture });
+  assert.equal(capture.logLines.filter((line) => line.includes(`the Backbone root ${root} does not exist`)).length, 1, 'said at the start, naming the path');
   const staged = path.join(home, 'staged');
   mkdirSync(path.join(staged, 'INT-1', 'AP-1', 'receive', 'processed'), { recursive: true });
   for (let i = 0; i < 5; i++) writeFileSync(path.join(staged, 'INT-1', 'AP-1', 'receive', `${i}.bac`), 'm');
@@ -203,4 +204,5 @@ test('a root that is missing at a fresh start: the first listing that finds it i
   assert.equal(receiver.reported, 0, 'the messages there are the starting point, not new arrivals');
   await moveInOtherProcess([{ op: 'rename', from: path.join(root, 'INT-1', 'AP-1', 'receive', '0.bac'), to: path.join(root, 'INT-1', 'AP-1', 'receive', 'processed', '0.bac') }]);
   await waitFor(() => receiver.reported === 1, 'the move');
+  assert.equal(capture.logLines.filter((line) => line.includes(`the Backbone root ${root} is back`)).length, 1, 'recovery said once');
 });
