@@ -202,9 +202,10 @@ function run(instruction: Instruction, root: string, workdir: string, args: Reco
       const result = spawnSync('npm', [...words.slice(1), '--offline'], { cwd: path.join(root, workdir), encoding: 'utf8', timeout: 120_000 });
       assert.equal(result.status, 0, `Dockerfile:${instruction.line}: ${part} (offline, from npm's cache; run npm ci once first):\n${result.stderr}`);
     } else if (part.startsWith('npm run package')) {
-      // With this Node.js first on the PATH, as node:24-slim has its own.
+      // With this Node.js first on the PATH, as node:24-slim has its own. A type-checked build and
+      // the runtime compressed: minutes on a busy machine, so a generous guard against a hang.
       const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
-      const result = spawnSync('npm', words.slice(1), { cwd: path.join(root, workdir), env, encoding: 'utf8', timeout: 180_000 });
+      const result = spawnSync('npm', words.slice(1), { cwd: path.join(root, workdir), env, encoding: 'utf8', timeout: 600_000 });
       assert.equal(result.status, 0, `Dockerfile:${instruction.line}: ${part}:\n${result.stdout}${result.stderr}`);
     } else if (words[0] === 'tar') {
       // tar -xzf <glob, relative to WORKDIR> ... -C <absolute>
