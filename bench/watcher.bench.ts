@@ -9,6 +9,13 @@
 //    (src/cli.ts run) until "agent started", its RSS, and its CPU while idle over several poll
 //    intervals; baselines `inotifywait -m -r` until "Watches established." and chokidar 6
 //    watching the whole tree until "ready".
+// 3. Many messages followed: 50 integrations x 4 projects with 200,000 messages outside
+//    processed/ (waiting, outdated, error/<issue>: a partner offline for a week). The built
+//    agent (backbone_folders and backbone_events with storage, as deployed: NODE_OPTIONS
+//    --max-semi-space-size=2) until "agent started", at a fresh start and again from its
+//    checkpoint: time to ready, RSS, peak RSS, and RSS per followed message (against the same
+//    agent on the same tree without messages), next to the agent before the compact structures
+//    (commit BEFORE_COMMIT, built from git in the same run). `--only=followed` runs this part alone.
 // Prints the table (figure, agent, baseline, ratio, target, result) and writes
 // bench/results/watcher.json.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -59,6 +66,14 @@ const IDLE_FILES = full ? 1_000_000 : 100_000;
 const IDLE_POLL_MS = full ? 5000 : 2000;
 const IDLE_INTERVALS = full ? 6 : 3;
 const root = benchRoot();
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const parts = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['burst', 'processed', 'followed']);
+/** The last commit before followed messages were kept compact (issue 12): the "before" agent. */
+const BEFORE_COMMIT = 'a19783d';
+const FOLLOWED = { integrations: 50, projects: 4, waiting: 400, outdated: 400, error: 200 };
+const FOLLOWED_TOTAL = FOLLOWED.integrations * FOLLOWED.projects * (FOLLOWED.waiting + FOLLOWED.outdated + FOLLOWED.error);
+/** As the container image, the systemd unit and the manifests run it. */
+const DEPLOYED_FLAGS = ['--max-semi-space-size=2'];
 
 interface Row {
   figure: string;
@@ -357,6 +372,108 @@ w.on('error', (e) => process.stderr.write(String(e) + '\\n'));`;
   }
 }
 
+// --- many messages followed: ready, RSS, peak, bytes per message ------------------------------
+interface FollowedFigures { readyMs: number; rssMb: number; peakMb: number }
+
+function followedTree(withMessages: boolean): string {
+  const base = path.join(root, withMessages ? `watcher-followed-${FOLLOWED_TOTAL}` : 'watcher-followed-empty');
+  for (let i = 1; i <= FOLLOWED.integrations; i++) {
+    for (let p = 1; p <= FOLLOWED.projects; p++) {
+      const receive = path.join(base, `INT-${i}`, `AP-${p}`, 'receive');
+      for (const folder of ['processed', 'send', 'sendfailed', 'waiting', 'outdated', `error/PB-${p}`]) mkdirSync(path.join(receive, folder), { recursive: true });
+      if (!withMessages) continue;
+      ensureFiles(path.join(receive, 'waiting'), FOLLOWED.waiting);
+      ensureFiles(path.join(receive, 'outdated'), FOLLOWED.outdated);
+      ensureFiles(path.join(receive, 'error', `PB-${p}`), FOLLOWED.error);
+    }
+  }
+  return base;
+}
+
+/** The agent as it was at `commit`, built from git (git archive: the working tree is not touched). */
+function buildAgentAt(commit: string): string | undefined {
+  const build = path.join(root, `watcher-build-${commit}`);
+  const cli = path.join(build, 'dist', 'cli.js');
+  if (existsSync(cli)) return cli;
+  rmSync(build, { recursive: true, force: true });
+  mkdirSync(build, { recursive: true });
+  const archive = spawnSync('sh', ['-c', `git -C "${REPO}" archive ${commit} src tsconfig.json tsconfig.build.json package.json | tar -x -C "${build}"`]);
+  if (archive.status !== 0) return undefined;
+  symlinkSync(path.join(REPO, 'node_modules'), path.join(build, 'node_modules'));
+  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  spawnSync(process.execPath, [tsc, '-p', path.join(build, 'tsconfig.build.json'), '--outDir', path.join(build, 'dist')], { stdio: 'ignore' });
+  return existsSync(cli) ? cli : undefined;
+}
+
+/** One start of the agent on `tree`: until ready, then the first listings, checkpoint and scan (8 s). */
+async function followedRun(cli: string, tree: string, storage: string, flags: readonly string[]): Promise<FollowedFigures> {
+  const dir = path.join(root, 'watcher-followed-config');
+  mkdirSync(dir, { recursive: true });
+  const config = path.join(dir, `${path.basename(tree)}.yaml`);
+  writeFileSync(config, `receivers:
+  backbone_folders:
+    root: ${tree}
+  backbone_events:
+    root: ${tree}
+    storage: ${storage}
+exporters:
+  debug: { export_interval: 1h }
+service:
+  pipelines:
+    metrics: { receivers: [backbone_folders, backbone_events], exporters: [debug] }
+    logs: { receivers: [backbone_folders, backbone_events], exporters: [debug] }
+`);
+  const { child, readyMs } = await untilReady(process.execPath, [...flags, cli, 'run', '--config', config], /agent started/, 180_000);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    return { readyMs, ...procStatus(child.pid!) };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** A fresh start (no checkpoint), then a start from the checkpoint the first one left. */
+async function followedPair(cli: string, tree: string, flags: readonly string[]): Promise<{ fresh: FollowedFigures; restart: FollowedFigures }> {
+  const storage = path.join(root, 'watcher-followed-state');
+  rmSync(storage, { recursive: true, force: true });
+  const fresh = await followedRun(cli, tree, storage, flags);
+  const restart = await followedRun(cli, tree, storage, flags);
+  rmSync(storage, { recursive: true, force: true });
+  return { fresh, restart };
+}
+
+async function followed(): Promise<void> {
+  const tree = followedTree(true);
+  const empty = followedTree(false);
+  const before = buildAgentAt(BEFORE_COMMIT);
+  if (!before) say(`building the agent of ${BEFORE_COMMIT} failed: the "before" column is left out`);
+  const current = buildAgent();
+  const n = FOLLOWED_TOTAL.toLocaleString('en');
+  const beforeName = `before, ${BEFORE_COMMIT}`;
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  const figures: Record<string, unknown> = { messages: FOLLOWED_TOTAL, loadAtStart: load() };
+  for (const [label, flags] of [['as deployed (--max-semi-space-size=2)', DEPLOYED_FLAGS], ['without Node flags', []]] as const) {
+    say(`followed: ${n} messages, ${label}...`);
+    const now = await followedPair(current.cli, tree, flags);
+    const then = before ? await followedPair(before, tree, flags) : undefined;
+    const idle = await followedRun(current.cli, empty, path.join(root, 'watcher-followed-empty-state'), flags);
+    rmSync(path.join(root, 'watcher-followed-empty-state'), { recursive: true, force: true });
+    const idleThen = before ? await followedRun(before, empty, path.join(root, 'watcher-followed-empty-state'), flags) : undefined;
+    rmSync(path.join(root, 'watcher-followed-empty-state'), { recursive: true, force: true });
+    const deployed = flags.length > 0;
+    const perMessage = (f: FollowedFigures, base: FollowedFigures) => ((f.rssMb - base.rssMb) * 2 ** 20) / FOLLOWED_TOTAL;
+    rows.push({ figure: `${n} messages outside processed/ (${FOLLOWED.integrations}x${FOLLOWED.projects} projects), ${label}: fresh start until ready`, agent: now.fresh.readyMs, baseline: then?.fresh.readyMs, baselineName: beforeName, unit: 'ms', target: deployed ? 3000 : undefined, targetKind: 'max' });
+    rows.push({ figure: '  peak RSS', agent: now.fresh.peakMb, baseline: then?.fresh.peakMb, baselineName: beforeName, unit: 'MB', target: deployed ? 250 : undefined, targetKind: 'max' });
+    rows.push({ figure: '  start from its checkpoint until ready', agent: now.restart.readyMs, baseline: then?.restart.readyMs, baselineName: beforeName, unit: 'ms', target: deployed ? 3000 : undefined, targetKind: 'max' });
+    rows.push({ figure: '  peak RSS', agent: now.restart.peakMb, baseline: then?.restart.peakMb, baselineName: beforeName, unit: 'MB', target: deployed ? 250 : undefined, targetKind: 'max' });
+    rows.push({ figure: '  RSS 8 s after ready', agent: now.restart.rssMb, baseline: then?.restart.rssMb, baselineName: beforeName, unit: 'MB', target: undefined, targetKind: 'max' });
+    rows.push({ figure: '  RSS per followed message (against the same tree without messages)', agent: perMessage(now.restart, idle), baseline: then && idleThen ? perMessage(then.restart, idleThen) : undefined, baselineName: beforeName, unit: 'B', target: undefined, targetKind: 'max' });
+    figures[label] = { now, before: then, empty: idle, emptyBefore: idleThen };
+  }
+  figures.loadAtEnd = load();
+  extra.followed = figures;
+}
+
 // --- run -------------------------------------------------------------------------------------
 function formatTable(table: Row[]): string {
   const fmt = (value: number | undefined, unit: string) => {
@@ -384,19 +501,20 @@ function formatTable(table: Row[]): string {
 }
 
 say(`watcher benchmark (${full ? 'full' : 'quick'}): trees under ${root}`);
-const inotifywait = findOrInstall('inotifywait', 'inotify-tools');
+const inotifywait = parts.has('burst') || parts.has('processed') ? findOrInstall('inotifywait', 'inotify-tools') : undefined;
 
-const baseline = inotifywait ? await burstInotifywait(inotifywait) : undefined;
-const chokidarBurst = await burstChokidar();
-const bursts = { native: await burstAgent('native'), poll: await burstAgent('poll') };
-for (const mode of ['native', 'poll'] as const) {
-  const result = bursts[mode];
-  const lagTarget = mode === 'native' ? 1000 : 2 * POLL_MS;
-  const name = `burst of ${BURST.toLocaleString('en')} moves, ${mode}${mode === 'poll' ? ` (poll_interval ${POLL_MS} ms)` : ''}`;
-  rows.push({ figure: `${name}: detected`, agent: (100 * result.detected) / BURST, baseline: baseline && (100 * baseline.detected) / BURST, baselineName: 'inotifywait -m -r', unit: '%', target: 100, targetKind: 'min' });
-  rows.push({ figure: '  reported twice or with a wrong state', agent: result.twice + result.wrong, baseline: undefined, baselineName: '', unit: 'moves', target: 0, targetKind: 'max' });
-  rows.push({ figure: '  detection lag p50', agent: percentile(result.lags, 50), baseline: baseline && percentile(baseline.lags, 50), baselineName: 'inotifywait -m -r', unit: 'ms', target: undefined, targetKind: 'max' });
-  rows.push({ figure: '  detection lag p99', agent: percentile(result.lags, 99), baseline: baseline && percentile(baseline.lags, 99), baselineName: 'inotifywait -m -r', unit: 'ms', target: lagTarget, targetKind: 'max' });
+if (parts.has('burst')) {
+  const baseline = inotifywait ? await burstInotifywait(inotifywait) : undefined;
+  const chokidarBurst = await burstChokidar();
+  const bursts = { native: await burstAgent('native'), poll: await burstAgent('poll') };
+  for (const mode of ['native', 'poll'] as const) {
+    const result = bursts[mode];
+    const lagTarget = mode === 'native' ? 1000 : 2 * POLL_MS;
+    const name = `burst of ${BURST.toLocaleString('en')} moves, ${mode}${mode === 'poll' ? ` (poll_interval ${POLL_MS} ms)` : ''}`;
+    rows.push({ figure: `${name}: detected`, agent: (100 * result.detected) / BURST, baseline: baseline && (100 * baseline.detected) / BURST, baselineName: 'inotifywait -m -r', unit: '%', target: 100, targetKind: 'min' });
+    rows.push({ figure: '  reported twice or with a wrong state', agent: result.twice + result.wrong, baseline: undefined, baselineName: '', unit: 'moves', target: 0, targetKind: 'max' });
+    rows.push({ figure: '  detection lag p50', agent: percentile(result.lags, 50), baseline: baseline && percentile(baseline.lags, 50), baselineName: 'inotifywait -m -r', unit: 'ms', target: undefined, targetKind: 'max' });
+    rows.push({ figure: '  detection lag p99', agent: percentile(result.lags, 99), baseline: baseline && percentile(baseline.lags, 99), baselineName: 'inotifywait -m -r', unit: 'ms', target: lagTarget, targetKind: 'max' });
 }
 rows.push({ figure: 'reference: chokidar 6 alone (native, processed ignored): detected', agent: (100 * chokidarBurst.detected) / BURST, baseline: baseline && (100 * baseline.detected) / BURST, baselineName: 'inotifywait -m -r', unit: '%', target: undefined, targetKind: 'min' });
 rows.push({ figure: '  its first event per message, lag p50', agent: percentile(chokidarBurst.lags, 50), baseline: baseline && percentile(baseline.lags, 50), baselineName: 'inotifywait -m -r', unit: 'ms', target: undefined, targetKind: 'max' });
@@ -408,32 +526,37 @@ extra.burst = {
   inotifywait: baseline ? { detected: baseline.detected } : 'not available',
   chokidar: { detected: chokidarBurst.detected },
 };
-
-const agent = buildAgent();
-extra.agent = agent.built ? 'built JavaScript (as dist/)' : 'src/cli.ts (type stripping)';
-const tree = idleTree();
-const idleBaseline = inotifywait ? await idleInotifywait(inotifywait, tree) : undefined;
-const chokidarIdle = await idleChokidar(tree);
-const files = IDLE_FILES.toLocaleString('en');
-for (const mode of ['native', 'poll'] as const) {
-  const runs = [await idleAgent(agent.cli, tree, mode), await idleAgent(agent.cli, tree, mode)];
-  const figures: ProcessFigures = {
-    readyMs: median(runs.map((r) => r.readyMs)), rssMb: median(runs.map((r) => r.rssMb)), peakMb: median(runs.map((r) => r.peakMb)),
-    cpuPercent: median(runs.map((r) => r.cpuPercent ?? 0)), cpuMsPerInterval: median(runs.map((r) => r.cpuMsPerInterval ?? 0)),
-  };
-  rows.push({ figure: `${files} files in processed, ${mode}: agent process until ready`, agent: figures.readyMs, baseline: idleBaseline?.readyMs, baselineName: 'inotifywait -m -r', unit: 'ms', target: 2000, targetKind: 'max' });
-  if (chokidarIdle) rows.push({ figure: '  same, against chokidar 6 watching the tree', agent: figures.readyMs, baseline: chokidarIdle.readyMs, baselineName: 'chokidar 6', unit: 'ms', target: undefined, targetKind: 'max' });
-  rows.push({ figure: '  RSS when idle', agent: figures.rssMb, baseline: idleBaseline?.rssMb, baselineName: 'inotifywait -m -r', unit: 'MB', target: 120, targetKind: 'max' });
-  if (chokidarIdle) rows.push({ figure: '  same, against chokidar 6 watching the tree', agent: figures.rssMb, baseline: chokidarIdle.rssMb, baselineName: 'chokidar 6', unit: 'MB', target: undefined, targetKind: 'max' });
-  rows.push({ figure: '  peak RSS', agent: figures.peakMb, baseline: undefined, baselineName: '', unit: 'MB', target: 120, targetKind: 'max' });
-  rows.push({ figure: `  idle CPU over ${IDLE_INTERVALS} intervals of ${IDLE_POLL_MS} ms`, agent: figures.cpuPercent, baseline: undefined, baselineName: '', unit: '%', target: 5, targetKind: 'max' });
-  rows.push({ figure: '  CPU time per interval', agent: figures.cpuMsPerInterval, baseline: undefined, baselineName: '', unit: 'ms', target: undefined, targetKind: 'max' });
 }
+
+if (parts.has('processed')) {
+  const agent = buildAgent();
+  extra.agent = agent.built ? 'built JavaScript (as dist/)' : 'src/cli.ts (type stripping)';
+  const tree = idleTree();
+  const idleBaseline = inotifywait ? await idleInotifywait(inotifywait, tree) : undefined;
+  const chokidarIdle = await idleChokidar(tree);
+  const files = IDLE_FILES.toLocaleString('en');
+  for (const mode of ['native', 'poll'] as const) {
+    const runs = [await idleAgent(agent.cli, tree, mode), await idleAgent(agent.cli, tree, mode)];
+    const figures: ProcessFigures = {
+      readyMs: median(runs.map((r) => r.readyMs)), rssMb: median(runs.map((r) => r.rssMb)), peakMb: median(runs.map((r) => r.peakMb)),
+      cpuPercent: median(runs.map((r) => r.cpuPercent ?? 0)), cpuMsPerInterval: median(runs.map((r) => r.cpuMsPerInterval ?? 0)),
+    };
+    rows.push({ figure: `${files} files in processed, ${mode}: agent process until ready`, agent: figures.readyMs, baseline: idleBaseline?.readyMs, baselineName: 'inotifywait -m -r', unit: 'ms', target: 2000, targetKind: 'max' });
+    if (chokidarIdle) rows.push({ figure: '  same, against chokidar 6 watching the tree', agent: figures.readyMs, baseline: chokidarIdle.readyMs, baselineName: 'chokidar 6', unit: 'ms', target: undefined, targetKind: 'max' });
+    rows.push({ figure: '  RSS when idle', agent: figures.rssMb, baseline: idleBaseline?.rssMb, baselineName: 'inotifywait -m -r', unit: 'MB', target: 120, targetKind: 'max' });
+    if (chokidarIdle) rows.push({ figure: '  same, against chokidar 6 watching the tree', agent: figures.rssMb, baseline: chokidarIdle.rssMb, baselineName: 'chokidar 6', unit: 'MB', target: undefined, targetKind: 'max' });
+    rows.push({ figure: '  peak RSS', agent: figures.peakMb, baseline: undefined, baselineName: '', unit: 'MB', target: 120, targetKind: 'max' });
+    rows.push({ figure: `  idle CPU over ${IDLE_INTERVALS} intervals of ${IDLE_POLL_MS} ms`, agent: figures.cpuPercent, baseline: undefined, baselineName: '', unit: '%', target: 5, targetKind: 'max' });
+    rows.push({ figure: '  CPU time per interval', agent: figures.cpuMsPerInterval, baseline: undefined, baselineName: '', unit: 'ms', target: undefined, targetKind: 'max' });
+}
+}
+
+if (parts.has('followed')) await followed();
 
 say(formatTable(rows));
 const results = new URL('./results/', import.meta.url);
 mkdirSync(results, { recursive: true });
-const file = new URL('watcher.json', results);
+const file = new URL(onlyArg ? `watcher-${[...parts].join('-')}.json` : 'watcher.json', results);
 writeFileSync(file, JSON.stringify({
   date: new Date().toISOString(), full, ...extra,
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
