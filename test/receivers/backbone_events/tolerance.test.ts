@@ -107,6 +107,24 @@ test('a root that vanishes (unmounted) and comes back: nothing reported, a warni
   assert.equal(s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} is back`)).length, 1, 'recovery said once');
 });
 
+test('native mode: a root moved away and back: its events name no move, nothing is reported gone nor appearing', async () => {
+  const s = await setup(['receive/1.bac', 'receive/waiting/2.bac', 'send/3.bac'], { watch_method: 'native', reconcile_interval: '1h' });
+  await moveInOtherProcess([{ op: 'rename', from: s.root, to: `${s.root}.away` }]);
+  // Events from inside the moved tree and listings without the root, past the grace period.
+  await moveInOtherProcess([{ op: 'rename', from: path.join(`${s.root}.away`, 'INT-1', 'AP-1', 'receive', '1.bac'), to: path.join(`${s.root}.away`, 'INT-1', 'AP-1', 'receive', '1b.bac') }]);
+  await moveInOtherProcess([{ op: 'rename', from: path.join(`${s.root}.away`, 'INT-1', 'AP-1', 'receive', '1b.bac'), to: path.join(`${s.root}.away`, 'INT-1', 'AP-1', 'receive', '1.bac') }]);
+  for (let i = 0; i < 3; i++) {
+    await s.receiver.reconcileNow();
+    await new Promise((resolve) => setTimeout(resolve, 250)); // the grace period (200 ms) runs out between listings
+  }
+  await s.receiver.reconcileNow();
+  assert.deepEqual(s.moves(), [], 'no message reported gone while the root is away');
+  await moveInOtherProcess([{ op: 'rename', from: `${s.root}.away`, to: s.root }]);
+  await s.settle();
+  assert.deepEqual(s.moves(), [], 'none reported appearing when it is back');
+  assert.equal(s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} is back`)).length, 1);
+});
+
 test('a checkpoint that cannot be written is said once; the watcher goes on', async () => {
   const storage = path.join(tempDir(), 'state');
   const root = path.join(tempDir(), 'backbone-issue-sync');
