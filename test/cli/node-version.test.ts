@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { nodeRequirementProblem, REQUIRED_NODE_RANGE, satisfiesRange } from '../../src/cli/node-requirement.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -25,7 +25,10 @@ function build(): string {
   return path.join(dir, manifest.bin['backbone-otel']!);
 }
 
-const built = build();
+let built = '';
+// In a hook, not at the top of the file: a failed build must fail the tests, and still let the
+// temporary folder be removed.
+before(() => { built = build(); });
 
 function run(node: string, args: string[]) {
   const result = spawnSync(node, [built, ...args], { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' } });
