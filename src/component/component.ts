@@ -8,6 +8,7 @@ import type { AggregationTemporalitySelector, IMetricReader, MetricProducer } fr
 import type * as z from 'zod';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { ComponentKind, Signal } from './component-id.ts';
+import type { ObservedTelemetry } from './observed-telemetry.ts';
 
 export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
 
@@ -225,10 +226,14 @@ export interface StatusView {
 
 export interface ExtensionSettings<Config> extends ComponentSettings<Config> {
   status: StatusView;
+  /** The receivers' data as they report it, for an extension whose factory sets observesReceivers. */
+  observed?: ObservedTelemetry;
 }
 
 export interface ExtensionFactory<Config = unknown> extends FactoryBase<Config> {
   kind: 'extension';
+  /** Set when it shows what the receivers report (status_page): the service then hands it ExtensionSettings.observed. */
+  observesReceivers?: boolean;
   createExtension(settings: ExtensionSettings<Config>): Lifecycle;
 }
 

@@ -7,6 +7,7 @@ import { otlpHttpExporterFactory } from '../exporters/otlphttp/factory.ts';
 import { prometheusExporterFactory } from '../exporters/prometheus/factory.ts';
 import { healthCheckExtensionFactory } from '../extensions/health_check/factory.ts';
 import { leaderElectionExtensionFactory } from '../extensions/leader_election/factory.ts';
+import { statusPageExtensionFactory } from '../extensions/status_page/factory.ts';
 import { batchProcessorFactory } from '../processors/batch/factory.ts';
 import { filterProcessorFactory } from '../processors/filter/factory.ts';
 import { memoryLimiterProcessorFactory } from '../processors/memory_limiter/factory.ts';
@@ -43,5 +44,5 @@ export const registry: Registry = {
     newrelicExporterFactory as ExporterFactory,
     grafanaCloudExporterFactory as ExporterFactory,
   ]),
-  extensions: byType<ExtensionFactory>([healthCheckExtensionFactory as ExtensionFactory, leaderElectionExtensionFactory as ExtensionFactory]),
+  extensions: byType<ExtensionFactory>([healthCheckExtensionFactory as ExtensionFactory, leaderElectionExtensionFactory as ExtensionFactory, statusPageExtensionFactory as ExtensionFactory]),
 };

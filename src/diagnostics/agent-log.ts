@@ -60,6 +60,16 @@ export class AgentLog {
     this.write('info', message, fields);
   }
 
+  /** The problems reported and not resolved yet, by component (for the status page). */
+  openProblems(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [fullKey, message] of this.activeProblems) {
+      const component = fullKey.slice(0, fullKey.indexOf('|'));
+      out.set(component, [...(out.get(component) ?? []), message]);
+    }
+    return out;
+  }
+
   private write(level: LogLevel, message: string, fields?: LogFields): void {
     if (RANK[level] < RANK[this.level]) return;
     const all: LogFields = { ...this.fields, ...fields };

@@ -20,6 +20,7 @@ import { AGENT_NAME, AGENT_VERSION } from '../version.ts';
 import { StatusBoard } from './component-status.ts';
 import { fanOutLogger, fanOutMeter } from './fan-out.ts';
 import { Leadership } from './leadership.ts';
+import { ReceiverObserver } from './receiver-observer.ts';
 import { buildResource } from './resource.ts';
 import { SelfTelemetry } from './self-telemetry.ts';
 
@@ -49,6 +50,8 @@ export class Service {
   private readonly stopSending = new AbortController();
   readonly status = new StatusBoard();
   readonly selfTelemetry: SelfTelemetry;
+  /** Set when an extension shows what the receivers report (status_page). */
+  private observer: ReceiverObserver | undefined;
 
   constructor(config: AgentConfig, log: AgentLog) {
     this.config = config;
@@ -98,12 +101,25 @@ export class Service {
       this.pipelines.push(running);
     }
 
+    // An extension that shows what the receivers report (status_page) reads it beside the pipelines, before any processor.
+    const observing = this.config.service.extensions.some((id) => this.config.extensions.get(id)!.factory.observesReceivers);
+    this.observer = observing
+      ? new ReceiverObserver(resource, {
+        configFile: this.config.file,
+        selfTotal: (name, match) => this.selfTelemetry.total(name, match),
+        problems: () => this.log.openProblems(),
+      })
+      : undefined;
     for (const [id, entry] of this.config.receivers) {
       const inPipelines = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.includes(id));
       if (inPipelines.length === 0) continue;
       const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
       const meters: Meter[] = inPipelines.flatMap((p) => (p.meterProvider ? [this.receiverMeter(p, id, scope)] : []));
       const loggers: Logger[] = inPipelines.flatMap((p) => (p.loggerProvider ? [this.receiverLogger(p, id, scope)] : []));
+      if (this.observer) {
+        meters.push(this.observer.meter(scope));
+        loggers.push(this.observer.logger(scope));
+      }
       const signals = new Set<Signal>(inPipelines.map((p) => p.signal));
       const status = this.status.register('receiver', id);
       const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
@@ -129,7 +145,11 @@ export class Service {
       const entry = this.config.extensions.get(id)!;
       this.status.register('extension', id);
       this.extensions.push({
-        id, component: entry.factory.createExtension({ id, config: entry.config, log: this.log.child({ component: id }), status: this.status }),
+        id,
+        component: entry.factory.createExtension({
+          id, config: entry.config, log: this.log.child({ component: id }), status: this.status,
+          ...(entry.factory.observesReceivers && this.observer ? { observed: this.observer.view() } : {}),
+        }),
       });
     }
     if (this.leadership) {
@@ -247,6 +267,7 @@ export class Service {
       await Promise.allSettled(this.pipelines.flatMap((p) => [p.meterProvider?.shutdown(), p.loggerProvider?.shutdown()]));
       await Promise.allSettled(this.pipelines.flatMap((p) => p.processors.map(({ instance }) => instance.shutdown?.())));
       await this.selfTelemetry.shutdown().catch(() => {});
+      await this.observer?.shutdown();
       await Promise.allSettled(this.extensions.map(({ component }) => component.shutdown()));
     })();
     let timer: NodeJS.Timeout | undefined;

@@ -14,8 +14,9 @@ const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 test('the demo: a clean first screen with a legend, and a closed pipe ends it with exit 0 and nothing left behind', async () => {
   const tmp = tempDir();
+  const statusPage = `127.0.0.1:${await freePort()}`;
   const child = spawn(process.execPath, [CLI, 'demo'], {
-    env: { ...process.env, TMPDIR: tmp, PROMETHEUS_ENDPOINT: `127.0.0.1:${await freePort()}` },
+    env: { ...process.env, TMPDIR: tmp, PROMETHEUS_ENDPOINT: `127.0.0.1:${await freePort()}`, STATUS_PAGE_ENDPOINT: statusPage },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -26,6 +27,9 @@ test('the demo: a clean first screen with a legend, and a closed pipe ends it wi
   try {
     await waitFor(() => stdout.includes('(message files per state;'), 'the first table with its legend', 30_000);
     assert.equal(readdirSync(tmp).filter((name) => name.startsWith('backbone-demo-')).length, 1, 'the demo works in TMPDIR');
+    // The demo turns the status page on and says where it is.
+    assert.ok(stderr.includes(`status page on http://${statusPage}/`), stderr);
+    assert.equal((await fetch(`http://${statusPage}/api/status`)).status, 200);
     // The reader goes away, as `head` does after its lines.
     child.stdout.destroy();
     const code = await exited;
