@@ -145,7 +145,7 @@ test('an answer of the wrong shape, a failing status endpoint, a missing /health
   try {
     const report = await doctor(jira.url);
     assert.deepEqual(restChecks(report), ['rest.reachable=ok', 'rest.authenticated=ok', 'rest.permitted=ok', 'rest.shape=fail']);
-    assert.match(check(report, 'rest.shape').message, /unexpected answer for the list of integrations: expected a list of integrations, found an object/);
+    assert.match(check(report, 'rest.shape').message, /unexpected answer for the list of integrations, not in the documented shape: \(the answer\): expected a list of integrations, got an object/);
   } finally {
     jira.behave();
   }
