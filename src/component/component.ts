@@ -12,16 +12,60 @@ import type { ObservedTelemetry } from './observed-telemetry.ts';
 
 export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
 
-export interface FactoryBase<Config> {
+export interface FactoryBase<Config, Parsed = Config> {
   kind: ComponentKind;
   type: string;
   stability: Stability;
   description: string;
   signals: readonly Signal[];
   /** Validates the YAML value and fills in defaults. Unknown keys must be errors. */
-  configSchema: z.ZodType<Config, unknown>;
+  configSchema: z.ZodType<Parsed, unknown>;
   /** Checks that need the whole config (a listening port used twice, say); empty when fine. */
-  crossCheck?: (config: Config) => string[];
+  crossCheck?: (config: Parsed) => string[];
+  /**
+   * Completes the configuration from the components it names (a receiver's `layout:`
+   * extension), once every component was read. Without it, the parsed configuration is the
+   * configuration.
+   */
+  resolve?: (config: Parsed, context: ResolveContext) => Resolved<Config>;
+  /** What it claims of a resource it shares with other components; the claims on one resource must agree. */
+  claims?: (config: Config) => Claim[];
+  /** Runs on the leader only when service.leader_election does not list the receivers (the Backbone receivers). */
+  leaderOnly?: boolean;
+  /** The folders it reads and the agent never writes to (checked against the leader election's lease_dir). */
+  roots?: (config: Config) => string[];
+}
+
+/** What resolve() may look at besides the component's own configuration. */
+export interface ResolveContext {
+  /** The keys written in the component's own YAML mapping (defaults filled in are not written). */
+  written: ReadonlySet<string>;
+  /** An extension by id, with its configuration; undefined when none is defined under that id. */
+  extension(id: string): { type: string; config: unknown; enabled: boolean; valid: boolean } | undefined;
+  /** Every extension id defined. */
+  extensionIds: readonly string[];
+}
+
+/** A configuration problem found by resolve(), at a key path inside the component. */
+export interface ComponentProblem {
+  path: readonly (string | number)[];
+  message: string;
+}
+
+export type Resolved<Config> = { config: Config; problems?: undefined } | { config?: undefined; problems: ComponentProblem[] };
+
+/** A component's view of a shared resource (a Backbone root and the layout it reads it with). */
+export interface Claim {
+  /** What is shared, as said in messages ("Backbone root /srv/jira/data/backbone-issue-sync"). */
+  resource: string;
+  /** Compared between claims: empty when `other` agrees, else what differs. */
+  differences(other: Claim): string[];
+  /** Key path, inside the component, of the setting that makes the claim. */
+  path: readonly (string | number)[];
+  /** Opaque to the loader; what differences() compares. */
+  value: unknown;
+  /** How to make claims agree, said with the differences. */
+  advice?: string;
 }
 
 /** What a running component may use from the agent. */
@@ -106,7 +150,7 @@ export function commitAll(answers: readonly Commit[]): Commit {
   return { kept: answers.every((a) => a.kept), lost: answers.reduce((sum, a) => sum + a.lost, 0) };
 }
 
-export interface ReceiverFactory<Config = unknown> extends FactoryBase<Config> {
+export interface ReceiverFactory<Config = unknown, Parsed = Config> extends FactoryBase<Config, Parsed> {
   kind: 'receiver';
   createReceiver(settings: ComponentSettings<Config>, host: ReceiverHost): Lifecycle;
 }

@@ -5,6 +5,7 @@ import { grafanaCloudExporterFactory } from '../exporters/grafana_cloud/factory.
 import { newrelicExporterFactory } from '../exporters/newrelic/factory.ts';
 import { otlpHttpExporterFactory } from '../exporters/otlphttp/factory.ts';
 import { prometheusExporterFactory } from '../exporters/prometheus/factory.ts';
+import { backboneLayoutExtensionFactory } from '../extensions/backbone_layout/factory.ts';
 import { healthCheckExtensionFactory } from '../extensions/health_check/factory.ts';
 import { leaderElectionExtensionFactory } from '../extensions/leader_election/factory.ts';
 import { statusPageExtensionFactory } from '../extensions/status_page/factory.ts';
@@ -44,5 +45,10 @@ export const registry: Registry = {
     newrelicExporterFactory as ExporterFactory,
     grafanaCloudExporterFactory as ExporterFactory,
   ]),
-  extensions: byType<ExtensionFactory>([healthCheckExtensionFactory as ExtensionFactory, leaderElectionExtensionFactory as ExtensionFactory, statusPageExtensionFactory as ExtensionFactory]),
+  extensions: byType<ExtensionFactory>([
+    healthCheckExtensionFactory as ExtensionFactory,
+    leaderElectionExtensionFactory as ExtensionFactory,
+    statusPageExtensionFactory as ExtensionFactory,
+    backboneLayoutExtensionFactory as ExtensionFactory,
+  ]),
 };

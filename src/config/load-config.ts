@@ -3,10 +3,10 @@
 // problem is collected with its key path, line and column, and all are reported together.
 import * as z from 'zod';
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar, visit } from 'yaml';
-import type { AnyFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../component/component.ts';
+import type { AnyFactory, Claim, ExporterFactory, ExtensionFactory, FactoryBase, ProcessorFactory, ReceiverFactory, ResolveContext } from '../component/component.ts';
 import { type ComponentId, type ComponentKind, parseComponentId, type Signal } from '../component/component-id.ts';
 import type { Registry } from '../component/registry.ts';
-import { ConfigError, type ConfigIssue } from './config-issue.ts';
+import { ConfigError, type ConfigIssue, formatPath } from './config-issue.ts';
 import { type DuplicateKey, duplicateKeysOf } from './duplicate-keys.ts';
 import { type ExpandedValue, expandEnvironment, maskReferences } from './env-expansion.ts';
 import { readConfigFile } from './read-config-file.ts';
@@ -92,6 +92,7 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
     file, receivers: new Map(), processors: new Map(), exporters: new Map(), extensions: new Map(),
     pipelines: [], service: top.data.service, warnings: [],
   };
+  const written = new Map<string, ReadonlySet<string>>();
   for (const [section, kind] of SECTIONS) {
     const factories = registry[section] as ReadonlyMap<string, AnyFactory>;
     for (const [idText, value] of Object.entries(top.data[section])) {
@@ -119,11 +120,13 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
       }
       for (const problem of factory.crossCheck?.(parsed.data) ?? []) issues.push(locator.locate({ path, message: problem }, true));
       (config[section] as Map<string, ComponentEntry<AnyFactory>>).set(idText, { id, factory, config: parsed.data });
+      written.set(`${section}/${idText}`, new Set(value !== null && typeof value === 'object' ? Object.keys(value) : []));
     }
   }
 
+  resolveComponents(config, written, new Set(Object.keys(top.data.extensions)), locator, issues);
   checkPipelines(config, top.data.service, raw, locator, issues);
-  checkExtensions(config, top.data.service, locator, issues);
+  checkExtensions(config, top.data.service, definedExtensionsOf(top.data.extensions), locator, issues);
   if (issues.length > 0) throw new ConfigError(file, sortByLine(issues));
   return config;
 }
@@ -187,9 +190,65 @@ function checkPipelines(config: AgentConfig, service: ServiceConfig, raw: unknow
   }
 }
 
-function checkExtensions(config: AgentConfig, service: ServiceConfig, locator: Locator, issues: ConfigIssue[]): void {
+/**
+ * Completes the components that name others (factory.resolve: a receiver's `layout:`), then
+ * checks that the components sharing a resource (factory.claims: a Backbone root) agree on it.
+ */
+function resolveComponents(
+  config: AgentConfig, written: Map<string, ReadonlySet<string>>, definedExtensions: ReadonlySet<string>, locator: Locator, issues: ConfigIssue[],
+): void {
+  const extensionIds = [...definedExtensions];
+  const extension: ResolveContext['extension'] = (id) => {
+    if (!definedExtensions.has(id)) return undefined;
+    const entry = config.extensions.get(id);
+    // Defined but invalid: its own issues say why.
+    return { type: entry?.id.type ?? parseComponentIdType(id), config: entry?.config, enabled: config.service.extensions.includes(id), valid: entry !== undefined };
+  };
+  const claims = new Map<string, { path: (string | number)[]; claim: Claim }>();
+  for (const [section] of SECTIONS) {
+    for (const [idText, entry] of config[section] as Map<string, ComponentEntry<AnyFactory>>) {
+      const path = [section, idText];
+      const factory = entry.factory as FactoryBase<unknown>;
+      if (factory.resolve) {
+        const resolved = factory.resolve(entry.config, { written: written.get(`${section}/${idText}`) ?? new Set(), extension, extensionIds });
+        if (resolved.problems) {
+          issues.push(...resolved.problems.map((problem) => locator.locate({ path: [...path, ...problem.path], message: problem.message }, true)));
+          continue;
+        }
+        entry.config = resolved.config;
+      }
+      for (const claim of factory.claims?.(entry.config) ?? []) {
+        const claimPath = [...path, ...claim.path];
+        const first = claims.get(claim.resource);
+        if (first === undefined) {
+          claims.set(claim.resource, { path: claimPath, claim });
+          continue;
+        }
+        const differences = first.claim.differences(claim);
+        if (differences.length === 0) continue;
+        const firstAt = locator.locate({ path: first.path, message: '' }, true);
+        const here = locator.locate({ path: claimPath, message: '' }, true);
+        const what = `differently: ${differences.join('; ')}${claim.advice ? `; ${claim.advice}` : ''}`;
+        issues.push(locator.locate({ path: claimPath, message: `${claim.resource} is also read by ${formatPath(first.path)}${firstAt.line === undefined ? '' : ` (line ${firstAt.line})`}, ${what}` }, true));
+        issues.push(locator.locate({ path: first.path, message: `${claim.resource} is also read by ${formatPath(claimPath)}${here.line === undefined ? '' : ` (line ${here.line})`}, ${what}` }, true));
+      }
+    }
+  }
+}
+
+function definedExtensionsOf(section: Record<string, unknown>): ReadonlySet<string> {
+  return new Set(Object.keys(section));
+}
+
+function parseComponentIdType(idText: string): string {
+  const id = parseComponentId(idText);
+  return typeof id === 'string' ? idText : id.type;
+}
+
+function checkExtensions(config: AgentConfig, service: ServiceConfig, defined: ReadonlySet<string>, locator: Locator, issues: ConfigIssue[]): void {
   service.extensions.forEach((idText, index) => {
-    if (!config.extensions.has(idText)) {
+    // Defined but invalid ones were reported already.
+    if (!config.extensions.has(idText) && !defined.has(idText)) {
       issues.push(locator.locate({ path: ['service', 'extensions', index], message: `extension "${idText}" is not defined under extensions` }));
     }
   });

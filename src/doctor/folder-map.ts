@@ -1,14 +1,14 @@
 // The folder structure under the Backbone root as the agent classifies it, folder by folder:
 // for each folder below a project, the state it stands for and the name (default or
 // configured alias) that matched, or that nothing matched; and the files lying directly in
-// it. The classification is the shared layout rules' (layout-walk.ts, states.ts); the
-// message counts per state are the scanner's. Issue folders (error/<issue>) are counted, not
+// it. The classification is the shared layout rules' (backbone/tree.ts); the message counts
+// per state are the scanner's. Excluded folders are named, never entered. Issue folders (error/<issue>) are counted, not
 // entered: everything below them counts for their state anyway. Reads only: names, never a
 // file's content, and nothing is written.
 import { opendir } from 'node:fs/promises';
 import path from 'node:path';
-import { classifySubfolder, type FolderClass, PROJECT_FOLDER, projectLevel } from '../receivers/backbone_folders/layout-walk.ts';
-import type { State, StateMatcher } from '../receivers/backbone_folders/states.ts';
+import type { State } from '../backbone/states.ts';
+import { type LayoutSpec, type Place, ROOT_PLACE, TreeRules } from '../backbone/tree.ts';
 import { CHECK_EVERY, DIR_BUFFER, WalkStopped } from '../receivers/backbone_folders/scan-limits.ts';
 
 export interface MappedFolder {
@@ -53,15 +53,13 @@ export interface FolderMap {
   projects: ProjectFolder[];
   folders: MappedFolder[];
   problems: MapProblem[];
+  /** Folders the layout's exclude left out, relative to the root. */
+  excluded: string[];
   cutShort: 'timeout' | 'entry_limit' | undefined;
 }
 
-export interface FolderMapOptions {
+export interface FolderMapOptions extends LayoutSpec {
   root: string;
-  matcher: StateMatcher;
-  integrationDepth: number;
-  projectDepth: number;
-  messageSuffix: string;
   timeoutMs: number;
   maxEntries: number;
 }
@@ -77,7 +75,8 @@ function join(parent: string, name: string): string {
 }
 
 export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> {
-  const result: FolderMap = { integrations: [], projects: [], folders: [], problems: [], cutShort: undefined };
+  const result: FolderMap = { integrations: [], projects: [], folders: [], problems: [], excluded: [], cutShort: undefined };
+  const rules = new TreeRules(options);
   const deadline = Date.now() + options.timeoutMs;
   let entries = 0;
 
@@ -91,7 +90,7 @@ export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> 
         if (entry.isDirectory()) listing.dirs.push(entry.name);
         else if (entry.isFile()) {
           listing.files++;
-          if (entry.name.endsWith(options.messageSuffix)) listing.messages++;
+          if (rules.isMessage(entry.name)) listing.messages++;
         }
         // Symbolic links are not followed (the scanner reports them); sockets and the like are no files.
       }
@@ -105,7 +104,7 @@ export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> 
     return listing;
   };
 
-  const walk = async (rel: string, project: ProjectFolder, record: MappedFolder | undefined, cls: FolderClass): Promise<void> => {
+  const walk = async (rel: string, project: ProjectFolder, record: MappedFolder | undefined, place: Place): Promise<void> => {
     const listing = await list(rel);
     if (!listing) return;
     if (record) {
@@ -116,44 +115,48 @@ export async function mapFolders(options: FolderMapOptions): Promise<FolderMap> 
       project.files = listing.files;
     }
     for (const name of listing.dirs) {
-      const child = classifySubfolder(options.matcher, cls, name);
+      const childRel = join(rel, name);
+      const childPlace = rules.enter(place, name);
+      if (childPlace === undefined) {
+        result.excluded.push(childRel);
+        continue;
+      }
+      const child = childPlace.folder!;
       if (child.issue !== undefined) {
         if (record) record.issueFolders++;
         continue;
       }
-      // The same match classifySubfolder made, for the name that made it.
-      const alias = child.unmatched ? undefined : options.matcher.match(name, cls.state === 'unknown' ? undefined : cls.state)?.alias;
-      const childRel = join(rel, name);
       const folder: MappedFolder = {
         rel: childRel, integration: project.integration, project: project.project,
         inProject: record ? join(record.inProject, name) : name,
-        state: child.state ?? 'unknown', alias, parentState: cls.state,
+        state: child.state ?? 'unknown', alias: child.alias, parentState: place.folder!.state,
         listed: false, files: 0, messages: 0, issueFolders: 0,
       };
       result.folders.push(folder);
-      await walk(childRel, project, folder, child);
+      await walk(childRel, project, folder, childPlace);
     }
   };
 
   try {
     // The levels above the projects: integration folders, then project folders.
-    let level: { rel: string; names: string[] }[] = [{ rel: '', names: [] }];
-    const levels = projectLevel(options.integrationDepth, options.projectDepth);
-    for (let depth = 1; depth <= levels; depth++) {
+    let level: { rel: string; place: Place }[] = [{ rel: '', place: ROOT_PLACE }];
+    for (let depth = 1; depth <= rules.projectLevel; depth++) {
       const next: typeof level = [];
       for (const folder of level) {
         const listing = await list(folder.rel);
-        for (const name of listing?.dirs ?? []) next.push({ rel: join(folder.rel, name), names: [...folder.names, name] });
+        for (const name of listing?.dirs ?? []) {
+          const place = rules.enter(folder.place, name);
+          if (place === undefined) result.excluded.push(join(folder.rel, name));
+          else next.push({ rel: join(folder.rel, name), place });
+        }
       }
       level = next;
-      if (depth === options.integrationDepth) result.integrations = level.map((f) => ({ name: f.names.at(-1)!, rel: f.rel }));
+      if (depth === options.integrationDepth) result.integrations = level.map((f) => ({ name: f.place.integration!, rel: f.rel }));
     }
     for (const folder of level) {
-      const project: ProjectFolder = {
-        integration: folder.names[options.integrationDepth - 1]!, project: folder.names.at(-1)!, rel: folder.rel, files: 0,
-      };
+      const project: ProjectFolder = { integration: folder.place.integration!, project: folder.place.project!, rel: folder.rel, files: 0 };
       result.projects.push(project);
-      await walk(folder.rel, project, undefined, PROJECT_FOLDER);
+      await walk(folder.rel, project, undefined, folder.place);
     }
   } catch (error) {
     if (!(error instanceof WalkStopped)) throw error;

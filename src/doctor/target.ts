@@ -3,6 +3,7 @@
 // somewhere, and the agent's own storage folders. Without a configuration file, the
 // command-line flags (--jira-home, --jira-url, --otlp-endpoint) are turned into one and
 // loaded the same way, so that defaults and validation are the agent's own.
+import { layoutSpec } from '../backbone/layout-config.ts';
 import type { Signal } from '../component/component-id.ts';
 import type { Registry } from '../component/registry.ts';
 import { ConfigError } from '../config/config-issue.ts';
@@ -32,6 +33,10 @@ export interface RootTarget {
   scan: ScanOptions;
   /** Folder names per state added in the configuration (for the mapping lines to add). */
   states: Partial<Record<string, readonly string[]>>;
+  /** Folders the configuration leaves out. */
+  exclude: readonly string[];
+  /** The backbone_layout extension the receivers name, if they do. */
+  layout: string | undefined;
   /** The file-event watcher's method, when a backbone_events receiver reads this root. */
   watch: { receiver: string; method: WatchMethod } | undefined;
 }
@@ -90,25 +95,23 @@ function signalsOf(config: AgentConfig, section: 'receivers' | 'exporters', id: 
 
 export function targetFromConfig(config: AgentConfig, source: SourceKind, description: string): DoctorTarget {
   const roots = new Map<string, RootTarget>();
-  const rootFor = (root: string, layout: Pick<FoldersConfig, 'integration_depth' | 'project_depth' | 'states' | 'message_suffix'>, folders?: FoldersConfig) => {
-    const key = JSON.stringify([root, layout.integration_depth, layout.project_depth, layout.states, layout.message_suffix]);
-    let target = roots.get(key);
+  // Receivers on one root read it with one layout (the configuration checks that they agree).
+  const rootFor = (layout: FoldersConfig | EventsConfig, folders?: FoldersConfig) => {
+    const root = layout.root;
+    let target = roots.get(root);
     if (!target) {
       const defaults = folders ?? foldersConfigSchema.parse({ root });
       target = {
-        root, receivers: [], states: layout.states, watch: undefined,
+        root, receivers: [], states: layout.states, exclude: layout.exclude, layout: layout.layout, watch: undefined,
         scan: {
           root,
-          stateNames: layout.states,
+          ...layoutSpec(layout),
           countOnlyStates: defaults.count_only_states,
-          integrationDepth: layout.integration_depth,
-          projectDepth: layout.project_depth,
-          messageSuffix: layout.message_suffix,
           timeoutMs: defaults.timeout,
           maxEntries: defaults.max_entries,
         },
       };
-      roots.set(key, target);
+      roots.set(root, target);
     } else if (folders) {
       // The scanner's own limits win over the defaults a backbone_events receiver brought.
       target.scan = { ...target.scan, countOnlyStates: folders.count_only_states, timeoutMs: folders.timeout, maxEntries: folders.max_entries };
@@ -129,10 +132,10 @@ export function targetFromConfig(config: AgentConfig, source: SourceKind, descri
   for (const [id, entry] of config.receivers) {
     if (entry.factory === (foldersReceiverFactory as unknown)) {
       const folders = entry.config as FoldersConfig;
-      rootFor(folders.root, folders, folders).receivers.push(id);
+      rootFor(folders, folders).receivers.push(id);
     } else if (entry.factory === (eventsReceiverFactory as unknown)) {
       const events = entry.config as EventsConfig;
-      const target = rootFor(events.root, events);
+      const target = rootFor(events);
       target.receivers.push(id);
       target.watch = { receiver: id, method: events.watch_method };
       if (events.storage === undefined) eventsWithoutStorage.push(id);

@@ -1,5 +1,6 @@
 // The leadership controller: with a leader_election extension, the receivers named in
-// service.leader_election (by default the Backbone receivers) run on the leader only. The
+// service.leader_election (by default those whose factory says leaderOnly: the Backbone
+// receivers) run on the leader only. The
 // service hands them over here instead of starting them; when this agent's term begins, a new
 // instance of each is made and started, writing through a meter and a logger that let nothing
 // through once the term has ended (the fencing check before reporting: a paused leader that
@@ -19,16 +20,13 @@ import type { LeadershipChange, Term } from '../extensions/leader_election/elect
 import { type LeaderElection, leaderElectionOf } from '../extensions/leader_election/factory.ts';
 import * as telemetry from '../extensions/leader_election/telemetry.ts';
 import { gatedMeter } from '../processors/meter-wrappers.ts';
-import { isInside } from '../receivers/backbone_events/config.ts';
+import { isInside } from '../backbone/paths.ts';
 import { emitEvent, observableGauge } from '../telemetry/instruments.ts';
-
-/** Receiver types that run on the leader only unless service.leader_election says otherwise. */
-export const LEADER_ONLY_TYPES: ReadonlySet<string> = new Set(['backbone_folders', 'backbone_events', 'backbone_rest']);
 
 /** A receiver that runs on the leader only, as the service hands it over. */
 export interface LeaderOnlyReceiver {
   id: string;
-  /** Its configuration (its `root` is checked against lease_dir). */
+  /** Its configuration. */
   config: unknown;
   /** Where it writes, before gating. */
   host: ReceiverHost;
@@ -48,6 +46,8 @@ interface Run {
 export class Leadership {
   private readonly log: AgentLog;
   private readonly ids: ReadonlySet<string>;
+  /** The folders each receiver reads (factory.roots): lease_dir must not lie under one. */
+  private readonly roots: ReadonlyMap<string, readonly string[]>;
   private readonly receivers: LeaderOnlyReceiver[] = [];
   private election: LeaderElection | undefined;
   private loggers: Logger[] = [];
@@ -64,12 +64,14 @@ export class Leadership {
     const extension = config.service.extensions.find((id) => config.extensions.get(id)?.factory.type === 'leader_election');
     if (extension === undefined) return undefined;
     const ids = config.service.leader_election
-      ?? [...config.receivers].filter(([, entry]) => LEADER_ONLY_TYPES.has(entry.id.type)).map(([id]) => id);
-    return new Leadership(new Set(ids), log.child({ component: extension }));
+      ?? [...config.receivers].filter(([, entry]) => entry.factory.leaderOnly === true).map(([id]) => id);
+    const roots = new Map([...config.receivers].map(([id, entry]) => [id, entry.factory.roots?.(entry.config) ?? []]));
+    return new Leadership(new Set(ids), roots, log.child({ component: extension }));
   }
 
-  private constructor(ids: ReadonlySet<string>, log: AgentLog) {
+  private constructor(ids: ReadonlySet<string>, roots: ReadonlyMap<string, readonly string[]>, log: AgentLog) {
     this.ids = ids;
+    this.roots = roots;
     this.log = log;
   }
 
@@ -239,9 +241,8 @@ export class Leadership {
     };
     const dir = await real(leaseDir);
     for (const receiver of this.receivers) {
-      const root = (receiver.config as { root?: unknown } | null)?.root;
-      if (typeof root !== 'string') continue;
-      if (isInside(dir, await real(root))) {
+      for (const root of this.roots.get(receiver.id) ?? []) {
+        if (!isInside(dir, await real(root))) continue;
         throw new Error(`lease_dir ${leaseDir} is under the Backbone root of ${receiver.id} (${root}): the agent never writes there; choose a folder beside it in the shared home`);
       }
     }

@@ -2,7 +2,7 @@
 // and returns what a scan must find. Shared by the tests, the demo and the benchmarks.
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { State } from '../receivers/backbone_folders/states.ts';
+import type { State } from '../backbone/states.ts';
 import { LAYOUTS, type LayoutName } from './layouts.ts';
 import { randomInt, seededRandom } from './random.ts';
 

@@ -1,6 +1,6 @@
 // Where each state folder sits inside a project folder, in the layouts the spec allows
 // (../shared/spec/backbone.md §2): as drawn, sub-states beside receive, and alias names.
-import type { KnownState } from '../receivers/backbone_folders/states.ts';
+import type { KnownState } from '../backbone/states.ts';
 
 export type LayoutName = 'nested' | 'beside' | 'aliases';
 export type Layout = Readonly<Record<KnownState, string>>;

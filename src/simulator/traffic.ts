@@ -2,7 +2,7 @@
 // sent, fail to send and are cleaned up, each as a rename (or create/delete) as Backbone does.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { KnownState } from '../receivers/backbone_folders/states.ts';
+import type { KnownState } from '../backbone/states.ts';
 import type { BuiltTree } from './backbone-tree.ts';
 import { LAYOUTS, type LayoutName } from './layouts.ts';
 import { randomInt, seededRandom } from './random.ts';

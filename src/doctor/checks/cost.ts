@@ -7,7 +7,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
 import { DWELL_TIME_BOUNDARIES } from '../../receivers/backbone_events/telemetry.ts';
-import { ISSUE_STATES } from '../../receivers/backbone_folders/states.ts';
+import { ISSUE_STATES } from '../../backbone/states.ts';
 import { DIR_BUFFER } from '../../receivers/backbone_folders/scan-limits.ts';
 import type { RootInspection } from './root.ts';
 import type { Check } from '../report.ts';

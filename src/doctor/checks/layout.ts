@@ -1,7 +1,7 @@
 // The layout as discovered: integrations and projects, every state folder with the name (or
 // alias) it was recognised by, every folder that matched no state with its path and file
 // count, and the `states:` lines that would map those. Works on the inspection root.ts made.
-import { type KnownState, STATES, type State } from '../../receivers/backbone_folders/states.ts';
+import { type KnownState, STATES, type State } from '../../backbone/states.ts';
 import type { MappedFolder } from '../folder-map.ts';
 import { type Check, listSome, plural } from '../report.ts';
 import type { RootTarget, SourceKind } from '../target.ts';

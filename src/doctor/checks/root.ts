@@ -9,7 +9,6 @@ import { chooseMode, detectFsType, type FsType } from '../../receivers/backbone_
 import { realWatcherFs } from '../../receivers/backbone_events/watcher-fs.ts';
 import { ScanThread } from '../../receivers/backbone_folders/scan-thread.ts';
 import type { ScanResult } from '../../receivers/backbone_folders/scanner.ts';
-import { createStateMatcher } from '../../receivers/backbone_folders/states.ts';
 import { type FolderMap, mapFolders } from '../folder-map.ts';
 import type { Identity } from '../identity.ts';
 import { resolvedPath } from '../paths.ts';
@@ -129,15 +128,7 @@ async function readRoot(inspection: RootInspection): Promise<RootInspection> {
       (result) => { inspection.scan = result; },
       (error: unknown) => { inspection.scanError = (error as Error).message; },
     );
-    const map = mapFolders({
-      root: target.root,
-      matcher: createStateMatcher(target.scan.stateNames),
-      integrationDepth: target.scan.integrationDepth,
-      projectDepth: target.scan.projectDepth,
-      messageSuffix: target.scan.messageSuffix,
-      timeoutMs: target.scan.timeoutMs,
-      maxEntries: target.scan.maxEntries,
-    }).then((result) => { inspection.map = result; });
+    const map = mapFolders(target.scan).then((result) => { inspection.map = result; });
     await Promise.all([scan, map]);
   } finally {
     await thread.close();

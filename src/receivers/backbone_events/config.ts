@@ -1,17 +1,22 @@
 import path from 'node:path';
 import * as z from 'zod';
+import type { ComponentProblem } from '../../component/component.ts';
+import { isInside } from '../../backbone/paths.ts';
+import { layoutShape } from '../../backbone/layout-config.ts';
+import { receiverLayoutShape, requireRootOrLayout } from '../../backbone/receiver-layout.ts';
+import { STATES } from '../../backbone/states.ts';
 import { durationIn } from '../../config/schema-types.ts';
-import { foldersConfigSchema } from '../backbone_folders/config.ts';
-import { STATES } from '../backbone_folders/states.ts';
 import { DWELL_TIME_BOUNDARIES } from './telemetry.ts';
 
-const stateName = z.enum(STATES);
-// The layout settings are the folder scanner's own, so both read the tree the same way.
-const layout = foldersConfigSchema.shape;
+export { isInside };
 
-export const eventsConfigSchema = z.strictObject({
-  /** JIRA_HOME/data/backbone-issue-sync */
-  root: layout.root,
+const stateName = z.enum(STATES);
+
+// The layout keys are the folder scanner's own, so both read the tree the same way.
+const { root, ...layoutKeys } = receiverLayoutShape;
+
+const eventsShape = {
+  root,
   /** native: file-system events plus periodic listings; poll: listings only; auto: poll on network file systems. */
   watch_method: z.enum(['native', 'poll', 'auto']).default('auto'),
   /** Poll mode: how often the state folders are listed. */
@@ -28,29 +33,33 @@ export const eventsConfigSchema = z.strictObject({
   other_files_states: z.array(stateName).default(['receive', 'invalid']),
   /** A listed folder found with more files than this is no longer listed (as if lookup-only), with a warning. */
   max_folder_files: z.int().positive().default(250_000),
-  integration_depth: layout.integration_depth,
-  project_depth: layout.project_depth,
-  states: layout.states,
-  message_suffix: layout.message_suffix,
+  ...layoutKeys,
   /** backbone.message.dwell_time: its histogram buckets. */
   dwell_time: z.strictObject({
     /** Bucket boundaries in seconds, increasing; each bucket is one series per project and from/to pair in Prometheus-style backends; [] keeps count and sum only. */
     boundaries: z.array(z.number().positive()).default([...DWELL_TIME_BOUNDARIES])
       .refine((list) => list.every((value, i) => i === 0 || value > list[i - 1]!), 'expected increasing boundaries in seconds, such as [10, 60, 3600]'),
   }).prefault({}),
-}).superRefine((config, ctx) => {
-  if (config.storage !== undefined && isInside(path.resolve(config.storage), path.resolve(config.root))) {
-    ctx.addIssue({
-      code: 'custom', path: ['storage'],
-      message: `storage must not be under the Backbone root (${config.root}): the agent never writes there`,
-    });
-  }
-});
+};
 
-export type EventsConfig = z.infer<typeof eventsConfigSchema>;
+function checkStorage(config: { storage?: string | undefined; root?: string | undefined }, ctx: z.RefinementCtx): void {
+  const problem = storageProblem(config);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+}
 
-/** True when `child` is `parent` or lies below it. */
-export function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+/** As written in the configuration: root, or layout naming a backbone_layout extension. */
+export const eventsSettingsSchema = requireRootOrLayout(z.strictObject(eventsShape).superRefine(checkStorage));
+/** Without a layout extension (tests, tools): root required. */
+export const eventsConfigSchema = z.strictObject({ ...eventsShape, root: layoutShape.root }).superRefine(checkStorage);
+
+/** As written: the root may come from the layout extension. */
+export type EventsSettings = z.infer<typeof eventsSettingsSchema>;
+/** As the receiver runs it: the layout resolved (factory.ts). */
+export type EventsConfig = EventsSettings & { root: string };
+
+/** The checkpoint's folder must not lie under the root (checked again once a layout gave the root). */
+export function storageProblem(config: { storage?: string | undefined; root?: string | undefined }): ComponentProblem | undefined {
+  if (config.storage === undefined || config.root === undefined) return undefined;
+  if (!isInside(path.resolve(config.storage), path.resolve(config.root))) return undefined;
+  return { path: ['storage'], message: `storage must not be under the Backbone root (${config.root}): the agent never writes there` };
 }

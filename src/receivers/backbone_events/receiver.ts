@@ -10,7 +10,8 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { crashPoint } from '../../exporters/delivery/crash-point.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, histogram, observableGauge } from '../../telemetry/instruments.ts';
-import { createStateMatcher, type State } from '../backbone_folders/states.ts';
+import { layoutSpec } from '../../backbone/layout-config.ts';
+import type { State } from '../../backbone/states.ts';
 import {
   checkpointPath, CHECKPOINT_VERSION, loadCheckpoint, loadTermCheckpoint, type LoadResult, removeOlderTermCheckpoints, saveCheckpoint,
   termCheckpointPath,
@@ -109,10 +110,7 @@ export class EventsReceiver implements Lifecycle {
     this.root = path.resolve(config.root);
     this.layout = new TreeLayout({
       root: this.root,
-      matcher: createStateMatcher(config.states),
-      integrationDepth: config.integration_depth,
-      projectDepth: config.project_depth,
-      messageSuffix: config.message_suffix,
+      ...layoutSpec(config),
       lookupOnlyStates: new Set<State>(config.lookup_only_states),
       otherFilesStates: new Set<State>(config.other_files_states),
       maxFolderFiles: config.max_folder_files,

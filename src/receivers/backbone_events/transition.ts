@@ -1,7 +1,7 @@
 // One reported move of a message: its severity by destination (telemetry.md), its sentence,
 // and its idempotency key (log.record.uid).
 import { createHash } from 'node:crypto';
-import type { State } from '../backbone_folders/states.ts';
+import type { State } from '../../backbone/states.ts';
 import type { Severity } from '../../telemetry/instruments.ts';
 
 export type Endpoint = State | 'none';

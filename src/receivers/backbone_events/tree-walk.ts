@@ -1,9 +1,10 @@
 // One listing of the Backbone tree as the watcher needs it: every folder classified by the
-// shared layout rules, the files of the listed state folders, and which folders could not be
-// read. Lookup-only folders (`processed`) are recorded by path but never opened.
+// shared layout rules (backbone/tree.ts), the files of the listed state folders, and which
+// folders could not be read. Lookup-only folders (`processed`) are recorded by path but never
+// opened; excluded folders are neither opened nor recorded.
 import path from 'node:path';
-import { classifySubfolder, fileState, type FolderClass, PROJECT_FOLDER, projectLevel } from '../backbone_folders/layout-walk.ts';
-import type { State, StateMatcher } from '../backbone_folders/states.ts';
+import type { State } from '../../backbone/states.ts';
+import { fileState, type FolderClass, type LayoutSpec, type Place, ROOT_PLACE, TreeRules } from '../../backbone/tree.ts';
 import { type DirEntry, describe, errorCode, isGone, type WatcherFs } from './watcher-fs.ts';
 
 /** Messages only ever move within one side: receive-side states, or send and sendfailed. */
@@ -22,6 +23,10 @@ export interface Folder {
   /** undefined above the project level. */
   project: Project | undefined;
   cls: FolderClass | undefined;
+  /** Where it stands in the tree (the layout rules' view). */
+  place: Place;
+  /** Left out by the layout's exclude (or below such a folder): never opened, nothing in it followed. */
+  excluded: boolean;
   /** The state its files count for ('unknown' above and at the project level). */
   state: State;
   side: Side;
@@ -63,12 +68,8 @@ export interface WalkResult {
   problems: WalkProblem[];
 }
 
-export interface TreeOptions {
+export interface TreeOptions extends LayoutSpec {
   root: string;
-  matcher: StateMatcher;
-  integrationDepth: number;
-  projectDepth: number;
-  messageSuffix: string;
   lookupOnlyStates: ReadonlySet<State>;
   otherFilesStates: ReadonlySet<State>;
   maxFolderFiles: number;
@@ -78,6 +79,14 @@ const SEND_SIDE: ReadonlySet<State> = new Set<State>(['send', 'sendfailed']);
 
 export function sideOf(state: State): Side {
   return SEND_SIDE.has(state) ? 'send' : 'receive';
+}
+
+/** The project folder's path: the first `level` segments of a folder `depth` levels down. */
+function projectPath(rel: string, depth: number, level: number): string {
+  if (depth === level) return rel;
+  let end = -1;
+  for (let i = 0; i < level; i++) end = rel.indexOf('/', end + 1);
+  return rel.slice(0, end);
 }
 
 export function joinRel(parent: string, name: string): string {
@@ -98,59 +107,52 @@ async function* oneByOne(entries: AsyncIterable<DirEntry>): AsyncIterable<readon
 /** Classifies the tree's layout; `demoted` are folders found oversized earlier in this run. */
 export class TreeLayout {
   readonly options: TreeOptions;
+  readonly rules: TreeRules;
   readonly demoted = new Set<string>();
-  private readonly level: number;
 
   constructor(options: TreeOptions) {
     this.options = options;
-    this.level = projectLevel(options.integrationDepth, options.projectDepth);
+    this.rules = new TreeRules(options);
   }
 
   /** Whether files of this name in this folder are followed. */
   tracks(folder: Folder, name: string): boolean {
     if (folder.project === undefined) return false;
-    return name.endsWith(this.options.messageSuffix) || this.options.otherFilesStates.has(folder.state);
+    return this.rules.isMessage(name) || this.options.otherFilesStates.has(folder.state);
   }
 
   key(folder: Folder, name: string): string {
     return `${folder.project?.path ?? ''}\u0000${folder.side}\u0000${name}`;
   }
 
-  private make(rel: string, project: Project | undefined, cls: FolderClass | undefined): Folder {
-    const state = cls === undefined ? 'unknown' : fileState(cls);
+  /** The folder at `rel` in the place the rules give it; undefined place: excluded. */
+  private make(rel: string, place: Place | undefined, parentProject?: Project): Folder {
+    if (place === undefined) {
+      return { rel, project: undefined, cls: undefined, place: ROOT_PLACE, excluded: true, state: 'unknown', side: 'receive', listed: false };
+    }
+    const cls = place.folder;
+    let project: Project | undefined;
+    if (place.project !== undefined) project = parentProject ?? { path: projectPath(rel, place.depth, this.rules.projectLevel), integration: place.integration!, project: place.project };
+    const state = fileState(cls);
     const listed = project !== undefined && !this.options.lookupOnlyStates.has(state) && !this.demoted.has(rel);
-    return { rel, project, cls, state, side: sideOf(state), listed };
+    return { rel, project, cls, place, excluded: false, state, side: sideOf(state), listed };
   }
 
   /** The folder at `rel`, classified from its path alone (for folders not met by the last walk). */
   folderAt(rel: string): Folder {
-    const segments = rel === '' ? [] : rel.split('/');
-    if (segments.length < this.level) return this.make(rel, undefined, undefined);
-    const project: Project = {
-      path: segments.slice(0, this.level).join('/'),
-      integration: segments[this.options.integrationDepth - 1]!,
-      project: segments[this.level - 1]!,
-    };
-    let cls = PROJECT_FOLDER;
-    for (let i = this.level; i < segments.length; i++) cls = classifySubfolder(this.options.matcher, cls, segments[i]!);
-    return this.make(rel, project, cls);
+    return this.make(rel, this.rules.placeAt(rel === '' ? [] : rel.split('/')));
   }
 
-  /** The class of a sub-folder, given its parent (same rules as folderAt, one step). */
+  /** The class of a sub-folder, given its parent (the same rules as folderAt, one step). */
   child(parent: Folder, name: string): Folder {
     const rel = joinRel(parent.rel, name);
-    if (parent.project === undefined) {
-      const depth = rel.split('/').length;
-      if (depth < this.level) return this.make(rel, undefined, undefined);
-      const segments = rel.split('/');
-      const project: Project = { path: rel, integration: segments[this.options.integrationDepth - 1]!, project: name };
-      return this.make(rel, project, PROJECT_FOLDER);
-    }
-    return this.make(rel, parent.project, classifySubfolder(this.options.matcher, parent.cls ?? PROJECT_FOLDER, name));
+    if (parent.excluded) return this.make(rel, undefined);
+    const place = this.rules.enter(parent.place, name);
+    return this.make(rel, place, place?.folder === undefined || place.depth === this.rules.projectLevel ? undefined : parent.project);
   }
 
   rootFolder(): Folder {
-    return this.make('', undefined, undefined);
+    return this.make('', ROOT_PLACE);
   }
 
   /** Lists the tree below the root (or below the given folders), except lookup-only folders. */
@@ -161,6 +163,7 @@ export class TreeLayout {
     const queue: Folder[] = [...from];
     while (queue.length > 0) {
       const folder = queue.pop()!;
+      if (folder.excluded) continue;
       result.folders.set(folder.rel, folder);
       if (!folder.listed && folder.project !== undefined) continue; // lookup-only: never opened
       await this.list(fs, folder, result, queue);
@@ -178,7 +181,8 @@ export class TreeLayout {
       const blocks: AsyncIterable<readonly DirEntry[]> = fs.opendirBlocks?.(abs) ?? oneByOne(await fs.opendir(abs));
       for await (const block of blocks) for (const entry of block) {
         if (entry.kind === 'directory') {
-          subfolders.push(this.child(folder, entry.name));
+          const child = this.child(folder, entry.name);
+          if (!child.excluded) subfolders.push(child);
         } else if (entry.kind === 'file') {
           if (!this.tracks(folder, entry.name)) continue;
           if (++fileCount > this.options.maxFolderFiles) {

@@ -1,13 +1,15 @@
 import * as z from 'zod';
+import { layoutShape } from '../../backbone/layout-config.ts';
+import { receiverLayoutShape, requireRootOrLayout } from '../../backbone/receiver-layout.ts';
+import { STATES } from '../../backbone/states.ts';
 import { durationIn } from '../../config/schema-types.ts';
-import { STATES, type KnownState } from './states.ts';
 
 const stateName = z.enum(STATES);
 
-export const foldersConfigSchema = z.strictObject({
-  /** JIRA_HOME/data/backbone-issue-sync */
-  root: z.string({ error: 'expected the path of the Backbone folder (JIRA_HOME/data/backbone-issue-sync)' })
-    .min(1, 'expected the path of the Backbone folder (JIRA_HOME/data/backbone-issue-sync), found an empty value'),
+const { root, ...layoutKeys } = receiverLayoutShape;
+
+const foldersShape = {
+  root,
   collection_interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
   /** A scan that takes longer is cut short; folders it did not finish keep their last values. */
   timeout: durationIn(120_000, { min: 1_000, max: 3_600_000 }),
@@ -15,14 +17,15 @@ export const foldersConfigSchema = z.strictObject({
   max_entries: z.int().positive().default(10_000_000),
   /** States whose files are counted by name only (no stat): no size, no age. */
   count_only_states: z.array(stateName).default(['processed']),
-  /** Folder levels from the root to the integration folders, and from those to the project folders. */
-  integration_depth: z.int().min(1).max(5).default(1),
-  project_depth: z.int().min(1).max(5).default(1),
-  /** More folder names per state, added to the defaults; "send/failed" matches `failed` inside `send`. */
-  states: z.partialRecord(stateName, z.array(z.string().min(1))).default({}),
-  /** Files with this ending are messages. */
-  message_suffix: z.string().min(1).default('.bac'),
-});
+  ...layoutKeys,
+};
 
-export type FoldersConfig = z.infer<typeof foldersConfigSchema>;
-export type StateAliases = Partial<Record<KnownState, string[]>>;
+/** As written in the configuration: root, or layout naming a backbone_layout extension. */
+export const foldersSettingsSchema = requireRootOrLayout(z.strictObject(foldersShape));
+/** Without a layout extension (tests, the doctor's defaults): root required. */
+export const foldersConfigSchema = z.strictObject({ ...foldersShape, root: layoutShape.root });
+
+/** As written: the root may come from the layout extension. */
+export type FoldersSettings = z.infer<typeof foldersSettingsSchema>;
+/** As the receiver runs it: the layout resolved (factory.ts). */
+export type FoldersConfig = FoldersSettings & { root: string };

@@ -1,6 +1,7 @@
 // The backbone_folders receiver: scans on its own schedule (never overlapping itself) and
 // lets the metric callbacks read the last completed result.
 import type { Attributes, Counter } from '@opentelemetry/api';
+import { layoutSpec } from '../../backbone/layout-config.ts';
 import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
@@ -76,11 +77,8 @@ export class FoldersReceiver implements Lifecycle {
     try {
       result = await this.thread.scan({
         root: this.config.root,
-        stateNames: this.config.states,
+        ...layoutSpec(this.config),
         countOnlyStates: this.config.count_only_states,
-        integrationDepth: this.config.integration_depth,
-        projectDepth: this.config.project_depth,
-        messageSuffix: this.config.message_suffix,
         timeoutMs: this.config.timeout,
         maxEntries: this.config.max_entries,
       });

@@ -6,8 +6,8 @@
 import { type Dir, lstatSync, opendirSync } from 'node:fs';
 import path from 'node:path';
 import { fsPath, lossyEntriesSync, mayBeLossy, type NamedEntry, readableName, readablePath } from './file-names.ts';
-import { classifySubfolder, type FolderClass, fileState, PROJECT_FOLDER } from './layout-walk.ts';
-import { createStateMatcher, type KnownState, type State, type StateMatcher } from './states.ts';
+import type { State } from '../../backbone/states.ts';
+import { fileState, type LayoutSpec, type Place, ROOT_PLACE, TreeRules } from '../../backbone/tree.ts';
 import { CHECK_EVERY, DIR_BUFFER, WalkStopped } from './scan-limits.ts';
 
 export interface FolderStats {
@@ -53,14 +53,9 @@ export interface ScanResult {
 }
 
 /** Plain data, so that it can be posted to the scan worker. */
-export interface ScanOptions {
+export interface ScanOptions extends LayoutSpec {
   root: string;
-  /** Folder names per state, added to the defaults. */
-  stateNames: Partial<Record<KnownState, readonly string[]>>;
   countOnlyStates: readonly State[];
-  integrationDepth: number;
-  projectDepth: number;
-  messageSuffix: string;
   timeoutMs: number;
   maxEntries: number;
 }
@@ -78,13 +73,13 @@ class Scan {
   private readonly started = Date.now();
   private readonly deadline: number;
   private readonly result: ScanResult;
-  private readonly matcher: StateMatcher;
+  private readonly rules: TreeRules;
   private readonly countOnly: ReadonlySet<State>;
 
   constructor(options: ScanOptions) {
     this.options = options;
     this.deadline = this.started + options.timeoutMs;
-    this.matcher = createStateMatcher(options.stateNames);
+    this.rules = new TreeRules(options);
     this.countOnly = new Set(options.countOnlyStates);
     this.result = {
       folders: new Map(), completedProjects: new Set(), unknownFolders: [], problems: [],
@@ -94,16 +89,12 @@ class Scan {
 
   run(): ScanResult {
     try {
-      const integrations = this.directoriesAtDepth(this.options.root, '', this.options.integrationDepth);
-      for (const integration of integrations) {
-        const projects = this.directoriesAtDepth(integration.absolute, integration.relative, this.options.projectDepth);
-        for (const project of projects) {
-          const name = { integration: readableName(integration.name), project: readableName(project.name) };
-          const projectFolders = new Map<string, FolderStats>();
-          this.walk(project.absolute, project.relative, name, PROJECT_FOLDER, projectFolders);
-          for (const [key, stats] of projectFolders) this.result.folders.set(key, stats);
-          this.result.completedProjects.add(`${name.integration}/${name.project}`);
-        }
+      for (const project of this.projectFolders()) {
+        const name = { integration: readableName(project.place.integration!), project: readableName(project.place.project!) };
+        const projectFolders = new Map<string, FolderStats>();
+        this.walk(project.absolute, project.relative, name, project.place, projectFolders);
+        for (const [key, stats] of projectFolders) this.result.folders.set(key, stats);
+        this.result.completedProjects.add(`${name.integration}/${name.project}`);
       }
     } catch (error) {
       if (!(error instanceof WalkStopped)) throw error;
@@ -113,19 +104,17 @@ class Scan {
     return this.result;
   }
 
-  /** Folders exactly `depth` levels below `absolute`; the last level's names are what we want. */
-  private directoriesAtDepth(absolute: string, relative: string, depth: number) {
-    let level = [{ absolute, relative, name: '' }];
-    for (let i = 0; i < depth; i++) {
+  /** The project folders, level by level down from the root (rules: backbone/tree.ts), in path order. */
+  private projectFolders() {
+    let level = [{ absolute: this.options.root, relative: '', place: ROOT_PLACE }];
+    for (let i = 0; i < this.rules.projectLevel; i++) {
       const next: typeof level = [];
       for (const folder of level) {
         this.eachEntry(folder.absolute, folder.relative, (entry) => {
           if (entry.isDirectory()) {
-            next.push({
-              absolute: path.join(folder.absolute, entry.name),
-              relative: joinRelative(folder.relative, entry.name),
-              name: entry.name,
-            });
+            const place = this.rules.enter(folder.place, entry.name);
+            if (place === undefined) return;
+            next.push({ absolute: path.join(folder.absolute, entry.name), relative: joinRelative(folder.relative, entry.name), place });
           } else if (entry.isSymbolicLink()) {
             this.problem('symlink', joinRelative(folder.relative, entry.name), 'symbolic link not followed');
           }
@@ -136,14 +125,15 @@ class Scan {
     return level.sort((a, b) => (a.relative < b.relative ? -1 : 1));
   }
 
-  /** Counts the files of one folder under a project, then descends (rules: layout-walk.ts). */
+  /** Counts the files of one folder under a project, then descends (rules: backbone/tree.ts). */
   private walk(
     absolute: string,
     relative: string,
     name: { integration: string; project: string },
-    folder: FolderClass,
+    place: Place,
     folders: Map<string, FolderStats>,
   ): void {
+    const folder = place.folder!;
     // The project folder itself holds state folders; files lying in it count as unknown,
     // and only when there are some. Every other folder is reported even when empty.
     const state = fileState(folder);
@@ -153,7 +143,7 @@ class Scan {
     const subfolders: NamedEntry[] = [];
     this.eachEntry(absolute, relative, (entry) => {
       if (entry.isFile()) {
-        const isMessage = entry.name.endsWith(this.options.messageSuffix);
+        const isMessage = this.rules.isMessage(entry.name);
         if (!wantStat) {
           if (isMessage) folderStats().messages++;
           else folderStats().otherFiles++;
@@ -169,11 +159,13 @@ class Scan {
     });
 
     for (const sub of subfolders) {
+      const subPlace = this.rules.enter(place, sub.name);
+      if (subPlace === undefined) continue; // excluded
       const subRelative = joinRelative(relative, sub.name);
-      const subFolder = classifySubfolder(this.matcher, folder, sub.name);
+      const subFolder = subPlace.folder!;
       if (subFolder.issue !== undefined && folder.issue === undefined) folderStats().issues++;
       if (subFolder.unmatched) this.result.unknownFolders.push({ ...name, relativePath: readablePath(subRelative) });
-      this.walk(path.join(absolute, sub.name), subRelative, name, subFolder, folders);
+      this.walk(path.join(absolute, sub.name), subRelative, name, subPlace, folders);
     }
   }
 

@@ -10,5 +10,6 @@ export const restReceiverFactory: ReceiverFactory<RestConfig> = {
   signals: ['metrics', 'logs'],
   configSchema: restConfigSchema,
   crossCheck: checkRestConfig,
+  leaderOnly: true,
   createReceiver: (settings, host) => new RestReceiver(settings.config, host, settings.log),
 };

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { classifyFolderPath } from '../../../src/receivers/backbone_folders/layout-walk.ts';
 import { scanBackboneRoot } from '../../../src/receivers/backbone_folders/scanner.ts';
-import { createStateMatcher, type State } from '../../../src/receivers/backbone_folders/states.ts';
+import type { State } from '../../../src/backbone/states.ts';
+import { TreeRules } from '../../../src/backbone/tree.ts';
 import { TreeLayout } from '../../../src/receivers/backbone_events/tree-walk.ts';
 import { realWatcherFs } from '../../../src/receivers/backbone_events/watcher-fs.ts';
 import { buildTree } from '../../../src/simulator/backbone-tree.ts';
@@ -24,7 +24,10 @@ for (const layoutName of ['nested', 'beside', 'aliases'] as LayoutName[]) {
   test(`${layoutName} layout: every file's state as the watcher sees it equals the scanner's`, async () => {
     const root = path.join(tempDir(), 'backbone-issue-sync');
     buildTree(root, { seed: 11, integrations: 2, projectsPerIntegration: 2, layout: layoutName, unknownFolders: true });
-    const matcher = createStateMatcher({});
+    const layout = new TreeLayout({
+      root, stateNames: {}, integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac',
+      lookupOnlyStates: new Set<State>(['processed']), otherFilesStates: new Set<State>(['receive', 'invalid']), maxFolderFiles: 1000,
+    });
     const scan = scanBackboneRoot({
       root, stateNames: {}, countOnlyStates: [], integrationDepth: 1, projectDepth: 1,
       messageSuffix: '.bac', timeoutMs: 60_000, maxEntries: 1_000_000,
@@ -35,19 +38,14 @@ for (const layoutName of ['nested', 'beside', 'aliases'] as LayoutName[]) {
     }
     const fromWatcher = new Map<string, number>();
     for (const rel of allFiles(root)) {
-      const segments = rel.split('/');
-      const classified = classifyFolderPath(matcher, segments.slice(0, -1), 1, 1)!;
-      const key = `${classified.integration}/${classified.project}/${classified.folder.state ?? 'unknown'}`;
+      const folder = layout.folderAt(rel.split('/').slice(0, -1).join('/'));
+      const key = `${folder.project!.integration}/${folder.project!.project}/${folder.state}`;
       fromWatcher.set(key, (fromWatcher.get(key) ?? 0) + 1);
     }
     for (const [key, count] of fromWatcher) assert.equal(fromScanner.get(key), count, key);
     for (const [key, count] of fromScanner) assert.equal(fromWatcher.get(key) ?? 0, count, key);
 
     // The walk follows every message (and the other files of receive and invalid) outside processed.
-    const layout = new TreeLayout({
-      root, matcher, integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac',
-      lookupOnlyStates: new Set<State>(['processed']), otherFilesStates: new Set<State>(['receive', 'invalid']), maxFolderFiles: 1000,
-    });
     const walk = await layout.walk(realWatcherFs);
     let expected = 0;
     for (const folder of scan.folders.values()) {
@@ -63,11 +61,12 @@ for (const layoutName of ['nested', 'beside', 'aliases'] as LayoutName[]) {
 }
 
 test('integration and project depth: deeper layouts classify the same way', () => {
-  const matcher = createStateMatcher({});
-  const classified = classifyFolderPath(matcher, ['dc', 'INT-16', 'group', 'AP-29', 'receive', 'error', 'PB-1', 'sub'], 2, 2)!;
-  assert.deepEqual([classified.integration, classified.project, classified.projectPath], ['INT-16', 'AP-29', 'dc/INT-16/group/AP-29']);
+  const deep = new TreeRules({ stateNames: {}, integrationDepth: 2, projectDepth: 2, messageSuffix: '.bac' });
+  const classified = deep.placeAt(['dc', 'INT-16', 'group', 'AP-29', 'receive', 'error', 'PB-1', 'sub'])!;
+  assert.deepEqual([classified.integration, classified.project], ['INT-16', 'AP-29']);
   assert.deepEqual(classified.folder, { state: 'error', issue: 'PB-1', unmatched: false });
-  assert.equal(classifyFolderPath(matcher, ['dc', 'INT-16', 'group'], 2, 2), undefined);
-  assert.equal(classifyFolderPath(matcher, ['INT-1', 'AP-1', 'send', 'failed'], 1, 1)!.folder.state, 'sendfailed');
-  assert.equal(classifyFolderPath(matcher, ['INT-1', 'AP-1', 'archive', 'receive'], 1, 1)!.folder.state, 'receive');
+  assert.equal(deep.placeAt(['dc', 'INT-16', 'group'])!.folder, undefined, 'above the project level');
+  const flat = new TreeRules({ stateNames: {}, integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac' });
+  assert.equal(flat.placeAt(['INT-1', 'AP-1', 'send', 'failed'])!.folder!.state, 'sendfailed');
+  assert.equal(flat.placeAt(['INT-1', 'AP-1', 'archive', 'receive'])!.folder!.state, 'receive');
 });

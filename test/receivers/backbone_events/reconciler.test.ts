@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createStateMatcher, type State } from '../../../src/receivers/backbone_folders/states.ts';
+import type { State } from '../../../src/backbone/states.ts';
 import { Reconciler } from '../../../src/receivers/backbone_events/reconciler.ts';
 import type { Transition } from '../../../src/receivers/backbone_events/transition.ts';
 import { TreeLayout } from '../../../src/receivers/backbone_events/tree-walk.ts';
@@ -21,7 +21,7 @@ function setup() {
   let clock = Date.now() + 3_600_000; // an hour ahead of the files' times
   const transitions: Transition[] = [];
   const layout = new TreeLayout({
-    root, matcher: createStateMatcher({}), integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac',
+    root, stateNames: {}, integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac',
     lookupOnlyStates: new Set<State>(['processed']), otherFilesStates: new Set<State>(['receive', 'invalid']), maxFolderFiles: 1000,
   });
   const reconciler = new Reconciler({ layout, fs: realWatcherFs, graceMs: GRACE, emit: (t) => transitions.push(t), now: () => clock });

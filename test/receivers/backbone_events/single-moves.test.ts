@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EventsReceiver } from '../../../src/receivers/backbone_events/receiver.ts';
 import { LAYOUTS, type LayoutName } from '../../../src/simulator/layouts.ts';
-import type { KnownState } from '../../../src/receivers/backbone_folders/states.ts';
+import type { KnownState } from '../../../src/backbone/states.ts';
 import { type MoveOp, moveInOtherProcess } from '../../helpers/move-files.ts';
 import { OtlpReceiver, type ReceivedLog } from '../../helpers/otlp-receiver.ts';
 import { type RunningAgent, startAgent } from '../../helpers/run-agent.ts';
