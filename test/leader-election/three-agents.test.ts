@@ -68,7 +68,7 @@ receivers:
     grace_period: 300ms
   backbone_folders:
     root: ${root}
-    collection_interval: 500ms
+    collection_interval: 1s
 extensions:
   leader_election:
     lease_dir: ${leaseDir}
