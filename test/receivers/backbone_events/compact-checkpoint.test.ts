@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createStateMatcher, type State } from '../../../src/receivers/backbone_folders/states.ts';
+import type { State } from '../../../src/backbone/states.ts';
 import { CHECKPOINT_VERSION, loadCheckpoint, saveCheckpoint } from '../../../src/receivers/backbone_events/checkpoint.ts';
 import { Reconciler } from '../../../src/receivers/backbone_events/reconciler.ts';
 import type { Transition } from '../../../src/receivers/backbone_events/transition.ts';
@@ -29,7 +29,7 @@ test('restored from a compact checkpoint of 20,000 messages, a reconciler report
   let clock = Date.now() + 60_000;
   const make = (transitions: Transition[], fs = realWatcherFs) => new Reconciler({
     layout: new TreeLayout({
-      root, matcher: createStateMatcher({}), integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac',
+      root, stateNames: {}, integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac',
       lookupOnlyStates: new Set<State>(['processed']), otherFilesStates: new Set<State>(['receive', 'invalid']), maxFolderFiles: 250_000,
     }),
     fs, graceMs: 1000, emit: (t) => transitions.push(t), now: () => clock,
