@@ -64,3 +64,15 @@ test('dwell_time.boundaries: increasing positive seconds; [] keeps count and sum
   assert.match(error('[0, 10]'), /dwell_time\.boundaries\[0\]: .*found 0/);
   assert.match(error('[1h]'), /dwell_time\.boundaries\[0\]: expected a number, found "1h"/);
 });
+
+test('dwell_time.boundaries set on the receiver are the buckets on /metrics', async () => {
+  const custom = await runInstallation({
+    integrations: 1, projectsPerIntegration: 2, moves: 10, eventsSettings: '    dwell_time:\n      boundaries: [60, 3600]',
+  });
+  try {
+    const les = new Set(custom.prometheus.filter((s) => s.name === 'backbone_message_dwell_time_seconds_bucket').map((s) => s.labels.le));
+    assert.deepEqual([...les], ['60', '3600', '+Inf']);
+  } finally {
+    await custom.stop();
+  }
+});

@@ -117,7 +117,7 @@ export class EventsReceiver implements Lifecycle {
     });
     this.reconciler = this.newReconciler(this.fs);
     this.transitions = counter(host.meter, telemetry.messageTransitions);
-    this.dwellTime = histogram(host.meter, telemetry.messageDwellTime);
+    this.dwellTime = histogram(host.meter, telemetry.messageDwellTime, config.dwell_time.boundaries);
     const mode = observableGauge(host.meter, telemetry.watcherMode);
     mode.addCallback((observer) => {
       if (this.modeInUse === undefined) return;
