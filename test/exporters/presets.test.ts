@@ -39,6 +39,7 @@ test('datadog expands to the OTLP intake of its site, dd-api-key, delta, 500KB r
   assert.equal(dd.logs_endpoint, 'https://otlp.datadoghq.eu/v1/logs');
   assert.deepEqual(dd.headers, { 'dd-api-key': '[REDACTED]' });
   assert.equal(dd.temporality, 'delta');
+  assert.equal(dd.histogram, 'exponential');
   assert.equal(dd.max_request_size, '500KB');
   assert.equal(dd.encoding, 'protobuf');
   assert.equal(dd.compression, 'gzip');
@@ -51,6 +52,7 @@ test('newrelic expands to its region endpoint, api-key, delta, 1MB requests', ()
   assert.equal(nr.endpoint, 'https://otlp.nr-data.net');
   assert.deepEqual(nr.headers, { 'api-key': '[REDACTED]' });
   assert.equal(nr.temporality, 'delta');
+  assert.equal(nr.histogram, 'exponential');
   assert.equal(nr.max_request_size, '1MB');
   assert.equal(expanded('  newrelic:\n    region: EU\n    license_key: k').endpoint, 'https://otlp.eu01.nr-data.net');
 });
@@ -60,6 +62,7 @@ test('grafana_cloud expands to its gateway with basic auth and cumulative tempor
   assert.equal(gc.endpoint, 'https://otlp-gateway-prod-eu-west-2.grafana.net/otlp');
   assert.deepEqual(gc.headers, { authorization: '[REDACTED]' });
   assert.equal(gc.temporality, 'cumulative');
+  assert.equal(gc.histogram, 'explicit');
 });
 
 test('preset mistakes are reported at their keys, with the preset\'s own key names', () => {
@@ -94,7 +97,9 @@ service:
   return r;
 }
 
-function checkWire(r: OtlpReceiver, headers: Record<string, string>, temporality: number, maxBytes: number, prefix = ''): void {
+function checkWire(
+  r: OtlpReceiver, headers: Record<string, string>, temporality: number, maxBytes: number, prefix = '', histogram: 'histogram' | 'exponentialHistogram' = 'exponentialHistogram',
+): void {
   const paths = new Set(r.requests.map((req) => req.path));
   assert.deepEqual([...paths].sort(), [`${prefix}/v1/logs`, `${prefix}/v1/metrics`]);
   for (const request of r.requests) {
@@ -107,6 +112,9 @@ function checkWire(r: OtlpReceiver, headers: Record<string, string>, temporality
   const sum = r.points.find((p) => p.metric === 'test.generated');
   assert.equal(sum?.temporality, temporality, 'temporality of the counter');
   assert.equal(sum?.value, 3000);
+  const sizes = r.points.find((p) => p.metric === 'test.size');
+  assert.equal(sizes?.type, histogram, 'how histograms are sent');
+  assert.equal(sizes?.count, 3000);
 }
 
 test('datadog on the wire: /v1/metrics and /v1/logs, dd-api-key, delta sums, no request above 500 KB', async () => {
@@ -122,5 +130,5 @@ test('newrelic on the wire: api-key, delta sums, no request above 1 MB', async (
 
 test('grafana_cloud on the wire: basic auth of instance_id:token, cumulative sums', async () => {
   const r = await sendThrough('  grafana_cloud:\n    endpoint: RECEIVER/otlp\n    instance_id: "42"\n    token: glc_token\n    max_request_size: 300KB');
-  checkWire(r, { authorization: `Basic ${Buffer.from('42:glc_token').toString('base64')}` }, 2, 300_000, '/otlp');
+  checkWire(r, { authorization: `Basic ${Buffer.from('42:glc_token').toString('base64')}` }, 2, 300_000, '/otlp', 'histogram');
 });

@@ -27,6 +27,7 @@ export const loadgenReceiverFactory: ReceiverFactory<z.infer<typeof schema>> = {
   signals: ['logs', 'metrics'], configSchema: schema,
   createReceiver: ({ config, log }, host) => {
     const counter = host.meter.createCounter('test.generated', { unit: '{record}' });
+    const sizes = host.meter.createHistogram('test.size', { unit: 'By' });
     let stopped = false;
     let emitted = 0;
     let running: Promise<void> | undefined;
@@ -44,6 +45,7 @@ export const loadgenReceiverFactory: ReceiverFactory<z.infer<typeof schema>> = {
                 body: `record ${emitted} of ${config.run}${padding}`, attributes: { 'test.seq': emitted, 'test.run': config.run, 'event.name': 'test.generated' },
               });
               counter.add(1);
+              sizes.record(emitted % 100);
             }
             await tick();
           }

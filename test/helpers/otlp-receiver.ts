@@ -27,7 +27,7 @@ export interface ReceivedPoint {
   metric: string;
   unit: string;
   description: string;
-  type: 'gauge' | 'sum' | 'histogram';
+  type: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram';
   /** For sums: 1 delta, 2 cumulative. */
   temporality: number | undefined;
   attributes: Attributes;
@@ -206,7 +206,7 @@ export class OtlpReceiver {
     for (const rm of (request.resourceMetrics as Any[] | undefined) ?? []) {
       for (const sm of (rm.scopeMetrics as Any[] | undefined) ?? []) {
         for (const metric of (sm.metrics as Any[] | undefined) ?? []) {
-          for (const type of ['gauge', 'sum', 'histogram']) count += (((metric[type] as Any | undefined)?.dataPoints as unknown[] | undefined) ?? []).length;
+          for (const type of ['gauge', 'sum', 'histogram', 'exponentialHistogram']) count += (((metric[type] as Any | undefined)?.dataPoints as unknown[] | undefined) ?? []).length;
         }
       }
     }
@@ -247,15 +247,16 @@ export class OtlpReceiver {
             metric: String(metric.name), unit: String(metric.unit ?? ''), description: String(metric.description ?? ''),
             resource, scope, request: this.requests.length - 1,
           };
-          for (const type of ['gauge', 'sum', 'histogram'] as const) {
+          for (const type of ['gauge', 'sum', 'histogram', 'exponentialHistogram'] as const) {
             const data = metric[type] as Any | undefined;
             if (!data) continue;
             const temporality = data.aggregationTemporality === undefined ? undefined : Number(data.aggregationTemporality);
+            const histogram = type === 'histogram' || type === 'exponentialHistogram';
             for (const dp of (data.dataPoints as Any[] | undefined) ?? []) {
-              const value = type === 'histogram' ? Number(dp.sum ?? 0) : Number(dp.asInt ?? dp.asDouble ?? 0);
+              const value = histogram ? Number(dp.sum ?? 0) : Number(dp.asInt ?? dp.asDouble ?? 0);
               this.points.push({
                 ...base, type, temporality, attributes: attributes(dp.attributes), value,
-                ...(type === 'histogram' ? { count: Number(dp.count ?? 0), sum: Number(dp.sum ?? 0) } : {}),
+                ...(histogram ? { count: Number(dp.count ?? 0), sum: Number(dp.sum ?? 0) } : {}),
               });
             }
           }

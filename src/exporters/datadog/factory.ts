@@ -25,6 +25,7 @@ export const datadogConfigSchema = presetSchema({
   encoding: 'protobuf',
   compression: 'gzip',
   temporality: 'delta',
+  histogram: 'exponential',
   max_request_size: '500KB',
   headers: {
     'dd-api-key': preset.api_key,

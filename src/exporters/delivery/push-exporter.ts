@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import {
-  AggregationTemporality, InstrumentType, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics,
+  type AggregationOption, AggregationTemporality, AggregationType, InstrumentType, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { Commit, ExporterSettings, LogStage, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
@@ -29,6 +29,7 @@ export interface PushConfig extends DeliverySettings {
   headers: Record<string, string>;
   timeout: number;
   temporality: 'cumulative' | 'delta';
+  histogram: 'explicit' | 'exponential';
   export_interval: number;
   tls: { ca_file: string; insecure_skip_verify: boolean };
 }
@@ -108,6 +109,13 @@ class QueuedMetricExporter implements PushMetricExporter {
       this.settings.log.problem('encode', 'error', `cannot queue metrics: ${(error as Error).message}`);
       done({ code: ExportResultCode.FAILED, error: error as Error });
     }
+  }
+
+  /** Histograms as the configuration says; everything else (and explicit buckets) as the instrument declares. */
+  selectAggregation(instrument: InstrumentType): AggregationOption {
+    return instrument === InstrumentType.HISTOGRAM && this.settings.config.histogram === 'exponential'
+      ? { type: AggregationType.EXPONENTIAL_HISTOGRAM }
+      : { type: AggregationType.DEFAULT };
   }
 
   selectAggregationTemporality(instrument: InstrumentType): AggregationTemporality {

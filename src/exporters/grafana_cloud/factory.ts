@@ -21,6 +21,7 @@ export const grafanaCloudConfigSchema = presetSchema({
   encoding: 'protobuf',
   compression: 'gzip',
   temporality: 'cumulative',
+  histogram: 'explicit',
   headers: { authorization: `Basic ${Buffer.from(`${preset.instance_id}:${preset.token}`).toString('base64')}` },
 }));
 

@@ -19,6 +19,7 @@ export const newrelicConfigSchema = presetSchema({
   encoding: 'protobuf',
   compression: 'gzip',
   temporality: 'delta',
+  histogram: 'exponential',
   max_request_size: '1MB',
   headers: { 'api-key': preset.license_key },
 }));

@@ -13,6 +13,13 @@ export const otlpHttpShape = {
   /** How long one request may take before it counts as failed (and is retried). */
   timeout: durationIn(10_000, { min: 100, max: 600_000 }),
   temporality: z.enum(['cumulative', 'delta']).default('cumulative'),
+  /**
+   * How histograms (the dwell time, request durations) are sent: `explicit`, with the buckets
+   * the receiver declares (dwell_time.boundaries); `exponential`, base-2 exponential buckets
+   * that adapt to the values (one series per histogram in backends that store them natively:
+   * Datadog distributions, New Relic). Prometheus-style stores want `explicit`.
+   */
+  histogram: z.enum(['explicit', 'exponential']).default('explicit'),
   /** How often metrics are collected and sent. */
   export_interval: durationIn(30_000, { min: 100, max: 24 * 3_600_000 }),
   tls: z.strictObject({

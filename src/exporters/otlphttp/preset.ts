@@ -10,7 +10,7 @@ import { createOtlpLogsExporter, createOtlpMetricsExporter } from './exporter.ts
 
 /** otlphttp keys a preset passes through as written; the rest the preset decides. */
 export const PASS_THROUGH = [
-  'compression', 'headers', 'timeout', 'export_interval', 'tls', 'retry_on_failure', 'sending_queue', 'storage', 'max_request_size',
+  'compression', 'headers', 'timeout', 'export_interval', 'histogram', 'tls', 'retry_on_failure', 'sending_queue', 'storage', 'max_request_size',
 ] as const;
 
 type Expanded = Record<string, unknown>;
