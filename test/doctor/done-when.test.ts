@@ -27,7 +27,7 @@ test('unmapped folders, wrong credentials and a backend that is down: exit 1, al
     assert.match(out, /<project>\/receive\/tmp\/ in 4 projects, 4 files/);
     assert.match(out, /^ +processed: \[archive\] +# guessed from the name: check$/m);
     assert.match(out, /^ +# STATE: \[receive\/tmp\]/m);
-    assert.match(flat, /fix: Map each folder to the state it holds under states: of backbone_folders and backbone_events, as above/);
+    assert.match(out, /^ +backbone_layout: {2}# under extensions: and service\.extensions; receivers: layout:$/m);
     // 2. The credentials, with the poller's own words and what to change.
     assert.match(flat, /REST API http:\/\/127\.0\.0\.1:\d+\/plugins\/servlet\/backbone-issue-sync\/api\/1\/ OK Jira answers \(HTTP 401\)\. FAIL GET \/integrations: credentials rejected \(401\)/);
     assert.match(flat, /fix: Correct auth of backbone_rest \(a Jira admin's login or token\); try it in a browser\./);

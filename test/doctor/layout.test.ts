@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { mappingLines } from '../../src/doctor/checks/layout.ts';
-import type { MappedFolder } from '../../src/doctor/folder-map.ts';
+import type { State } from '../../src/backbone/states.ts';
+import type { FolderMap, MappedFolder } from '../../src/doctor/folder-map.ts';
+import { guessState, layoutBlock } from '../../src/doctor/layout-block.ts';
 import { check, checksOf, type JsonReport, runDoctor, site, writeConfig, type Site } from './fixture.ts';
 
 async function doctorOn(s: Site, folders: string): Promise<{ report: JsonReport; text: string }> {
@@ -58,9 +59,11 @@ test('unknown folders: each with its path and file count, and the mapping lines;
   assert.deepEqual(unknown.lines, [
     'INT-10/AP-20/Incoming/tmp  2 files',
     'INT-10/AP-20/archive       1 file',
-    'states:',
-    '  processed: [archive]               # guessed from the name: check',
-    '  # STATE: [receive/tmp]             # put its state for STATE, then uncomment',
+    'backbone_layout:  # under extensions: and service.extensions; receivers: layout:',
+    `  root: ${s.root}`,
+    '  states:',
+    '    processed: [archive]    # guessed from the name: check',
+    '    # STATE: [receive/tmp]  # put its state for STATE, then uncomment',
   ]);
   assert.match(text, /^ {10}INT-10\/AP-20\/archive {7}1 file$/m);
 
@@ -71,27 +74,51 @@ test('unknown folders: each with its path and file count, and the mapping lines;
   const stillUnknown = check(mapped.report, 'layout.unknown');
   assert.deepEqual(stillUnknown.lines, [
     'INT-10/AP-20/archive  1 file',
-    'states:',
-    '  receive: [receive/tmp]',
-    '  processed: [old, archive]          # guessed from the name: check',
+    'backbone_layout:  # under extensions: and service.extensions; receivers: layout:',
+    `  root: ${s.root}`,
+    '  states:',
+    '    receive: [receive/tmp]',
+    '    processed: [old, archive]  # guessed from the name: check',
   ]);
 });
 
-test('the mapping lines guess a state from the name only where the name says it', () => {
-  const folder = (inProject: string, parentState: MappedFolder['parentState']): MappedFolder => ({
-    rel: `INT-1/AP-1/${inProject}`, integration: 'INT-1', project: 'AP-1', inProject, state: 'unknown', alias: undefined,
+test('guesses use where a folder stands: failed inside or beside send is sendfailed, inside or beside receive error', () => {
+  const none = new Set<State>();
+  assert.deepEqual(guessState('failed', 'send', none), { state: 'sendfailed', byPlace: true });
+  assert.deepEqual(guessState('Failed', undefined, new Set<State>(['send', 'receive'])), { state: 'sendfailed', byPlace: true });
+  assert.deepEqual(guessState('failed', 'receive', none), { state: 'error', byPlace: true });
+  assert.deepEqual(guessState('failed', undefined, new Set<State>(['receive'])), { state: 'error', byPlace: true });
+  assert.deepEqual(guessState('retry', 'send', none), { state: 'sendfailed', byPlace: true });
+  assert.deepEqual(guessState('send-failures', undefined, none), { state: 'sendfailed', byPlace: false });
+  assert.deepEqual(guessState('Archive', undefined, none), { state: 'processed', byPlace: false });
+  assert.equal(guessState('in progress', undefined, none), undefined);
+});
+
+test('the suggested block: guesses by place unmarked, by name marked to check, the rest commented out, comments aligned', () => {
+  const folder = (rel: string, parentState: MappedFolder['parentState'], state: State = 'unknown', alias?: string): MappedFolder => ({
+    rel, integration: 'INT-1', project: 'AP-1', inProject: rel.split('/').slice(2).join('/'), state, alias,
     parentState, listed: true, files: 1, messages: 1, issueFolders: 0,
   });
-  assert.deepEqual(mappingLines([
-    folder('receive/failed', 'receive'), folder('outbox/retry', 'send'), folder('Archive', undefined), folder('x/tmp', 'unknown'),
-    folder('other/Archive', 'unknown'), folder('in progress', undefined),
-  ], { error: ['errs'] }), [
-    'states:',
-    '  processed: [Archive]               # guessed from the name: check',
-    '  error: [errs, receive/failed]      # guessed from the name: check',
-    '  sendfailed: [send/retry]           # guessed from the name: check',
-    '  # STATE: [tmp]                     # put its state for STATE, then uncomment',
-    '  # STATE: ["in progress"]           # put its state for STATE, then uncomment',
+  const map: FolderMap = {
+    integrations: [{ name: 'INT-1', rel: 'INT-1' }, { name: 'INT-2.bak', rel: 'INT-2.bak' }],
+    projects: [{ integration: 'INT-1', project: 'AP-1', rel: 'INT-1/AP-1', files: 0 }],
+    folders: [
+      folder('INT-1/AP-1/Send', undefined, 'send', 'send'), folder('INT-1/AP-1/receive', undefined, 'receive', 'receive'),
+      folder('INT-1/AP-1/failed', undefined), folder('INT-1/AP-1/receive/failed', 'receive'), folder('INT-1/AP-1/Archive', undefined),
+      folder('INT-1/AP-1/a-much-longer-folder-name-than-the-others', undefined), folder('INT-1/AP-1/receive/backup-2024', 'receive'),
+    ],
+    problems: [], excluded: [], cutShort: undefined,
+  };
+  const block = layoutBlock(map, { root: '/srv/b', integrationDepth: 1, projectDepth: 1, messageSuffix: '.bac', states: { error: ['errs'] }, exclude: [] });
+  assert.deepEqual(block.lines, [
+    'backbone_layout:',
+    '  root: /srv/b',
+    '  states:',
+    '    processed: [Archive]                                  # guessed from the name: check',
+    '    error: [errs, receive/failed]',
+    '    sendfailed: [failed]',
+    '    # STATE: [a-much-longer-folder-name-than-the-others]  # put its state for STATE, then uncomment',
+    `  exclude: ["*.bak", "*backup*"]                          # copies, not Backbone's: INT-2.bak, INT-1/AP-1/receive/backup-2024`,
   ]);
 });
 

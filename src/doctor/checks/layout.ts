@@ -1,8 +1,11 @@
 // The layout as discovered: integrations and projects, every state folder with the name (or
 // alias) it was recognised by, every folder that matched no state with its path and file
-// count, and the `states:` lines that would map those. Works on the inspection root.ts made.
-import { type KnownState, STATES, type State } from '../../backbone/states.ts';
-import type { MappedFolder } from '../folder-map.ts';
+// count, and the backbone_layout block that would map those and leave out the copies
+// (layout-block.ts). Works on the inspection root.ts made.
+import path from 'node:path';
+import { STATES, type State } from '../../backbone/states.ts';
+import type { FolderMap, MappedFolder } from '../folder-map.ts';
+import { layoutBlock, mappingName } from '../layout-block.ts';
 import { type Check, listSome, plural } from '../report.ts';
 import type { RootTarget, SourceKind } from '../target.ts';
 import type { RootInspection } from './root.ts';
@@ -13,57 +16,23 @@ const INTEGRATION_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
 /** Shown one by one up to this many; grouped by their path inside the project beyond. */
 const UNKNOWN_SHOWN = 6;
 const ROWS_SHOWN = 14;
+const STATE_WIDTH = Math.max(...STATES.map((s) => s.length));
 
-/** A state for a folder name, when the name says it clearly; to be checked by a person. */
-function guessState(name: string, parentState: State | undefined): KnownState | undefined {
-  const lower = name.toLowerCase();
-  if (/fail/.test(lower)) return parentState === 'send' || /send|out/.test(lower) ? 'sendfailed' : 'error';
-  if (/retry/.test(lower)) return parentState === 'send' ? 'sendfailed' : 'waiting';
-  if (/err/.test(lower)) return 'error';
-  if (/miss/.test(lower)) return 'missing';
-  if (/wait|hold|defer|queue/.test(lower)) return 'waiting';
-  if (/offline/.test(lower)) return 'offline';
-  if (/invalid|reject|corrupt|junk/.test(lower)) return 'invalid';
-  if (/outdat|stale|obsolet/.test(lower)) return 'outdated';
-  if (/archiv|done|success|complete|finish|applied|processed/.test(lower)) return 'processed';
-  if (/^(inbound|inbox|recv|receiv|incom)/.test(lower)) return 'receive';
-  if (/^(outbound|outbox|sending)/.test(lower)) return 'send';
-  return undefined;
-}
-
-/** The name to put under states: "tmp", or "receive/tmp" for `tmp` directly inside a receive folder. */
-function mappingName(folder: MappedFolder): string {
-  const name = folder.inProject.split('/').at(-1)!;
-  return folder.parentState !== undefined && folder.parentState !== 'unknown' ? `${folder.parentState}/${name}` : name;
-}
-
-function yamlName(name: string): string {
-  return /^[A-Za-z0-9._/-]+$/.test(name) ? name : JSON.stringify(name);
-}
-
-/** The complete `states:` mapping: what is configured, plus a line for each unknown folder name. */
-export function mappingLines(unknown: readonly MappedFolder[], configured: Partial<Record<string, readonly string[]>>): string[] {
-  const guessed = new Map<KnownState, string[]>();
-  const unguessed: string[] = [];
-  const seen = new Set<string>();
-  for (const folder of unknown) {
-    const name = mappingName(folder);
-    if (seen.has(name.toLowerCase())) continue;
-    seen.add(name.toLowerCase());
-    const state = guessState(name.split('/').at(-1)!, folder.parentState);
-    if (state === undefined) unguessed.push(name);
-    else guessed.set(state, [...(guessed.get(state) ?? []), name]);
-  }
-  const lines = ['states:'];
-  for (const state of STATES) {
-    const names = [...(configured[state] ?? [])];
-    const added = guessed.get(state) ?? [];
-    if (names.length + added.length === 0) continue;
-    const line = `  ${state}: [${[...names, ...added].map(yamlName).join(', ')}]`;
-    lines.push(added.length > 0 ? `${line.padEnd(36)} # guessed from the name: check` : line);
-  }
-  for (const name of unguessed) lines.push(`${`  # STATE: [${yamlName(name)}]`.padEnd(36)} # put its state for STATE, then uncomment`);
-  return lines;
+/**
+ * Where the integrations lie when the root is one level too high: the project level holds
+ * integration keys (INT-1) and the folders below them hold the state folders. undefined when
+ * the levels look right.
+ */
+function oneLevelTooHigh(map: FolderMap): { integrations: string[]; parents: string[] } | undefined {
+  if (map.projects.length === 0) return undefined;
+  const keys = map.projects.filter((p) => INTEGRATION_KEY.test(p.project));
+  if (keys.length * 2 < map.projects.length) return undefined;
+  const projectRels = new Set(keys.map((p) => p.rel));
+  const holders = new Set(map.folders.filter((f) => f.alias !== undefined && f.inProject.split('/').length === 2).map((f) => f.rel.split('/').slice(0, -1).join('/')));
+  const nested = map.folders.filter((f) => f.alias === undefined && f.inProject.split('/').length === 1 && projectRels.has(f.rel.split('/').slice(0, -1).join('/')) && holders.has(f.rel));
+  if (nested.length === 0) return undefined;
+  const parents = [...new Set(keys.map((p) => p.rel.split('/').slice(0, -1).join('/')))];
+  return { integrations: keys.map((p) => p.project), parents };
 }
 
 function stateTotals(inspection: RootInspection): Map<State, { messages: number; issues: number; others: number }> {
@@ -78,8 +47,10 @@ function stateTotals(inspection: RootInspection): Map<State, { messages: number;
   return totals;
 }
 
-function settingsOf(source: SourceKind, target: RootTarget): string {
-  return source === 'flags' ? 'backbone_folders (and backbone_events) in the configuration' : target.receivers.join(' and ');
+/** Where the suggested backbone_layout block goes (a comment on its first line). */
+function pasteAdvice(target: RootTarget): string {
+  if (target.layout !== undefined) return `in place of extensions.${target.layout}`;
+  return 'under extensions: and service.extensions; receivers: layout:';
 }
 
 export function layoutChecks(inspection: RootInspection, source: SourceKind): Check[] {
@@ -119,6 +90,21 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
   }
   if (map.projects.length === 0) return checks;
 
+  // With the root one level too high, the projects are integrations: no mapping mends that.
+  const tooHigh = oneLevelTooHigh(map);
+  if (tooHigh !== undefined) {
+    const where = tooHigh.parents.length === 1 ? path.posix.join(target.root, tooHigh.parents[0]!) : undefined;
+    checks.push({
+      id: 'layout.root_level', status: 'warn',
+      message: `root is one level too high: the integration folders (${listSome(tooHigh.integrations, 4)}) lie one level down, in ${listSome(tooHigh.parents, 3)}, where projects should be.`,
+      fix: where !== undefined
+        ? `Set root to ${where}${source === 'flags' ? ' (--jira-home is JIRA_HOME itself: the doctor adds data/backbone-issue-sync)' : ''}, then run the doctor again.`
+        : `Point root at the folder that holds the integration folders (one level down: ${listSome(tooHigh.parents, 3)}), then run the doctor again.`,
+      details: { integrations: tooHigh.integrations, holders: tooHigh.parents },
+    });
+    return checks;
+  }
+
   // Every state folder and the name it was recognised by, grouped by its place in the project.
   const mapped = map.folders.filter((f) => f.alias !== undefined);
   const groups = new Map<string, { state: State; inProject: string; alias: string; projects: Set<string> }>();
@@ -131,12 +117,13 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
   const order = (state: State) => (STATES as readonly string[]).indexOf(state);
   const rows = [...groups.values()].sort((a, b) => order(a.state) - order(b.state) || (a.inProject < b.inProject ? -1 : 1));
   const totals = stateTotals(inspection);
-  const pathWidth = Math.min(28, Math.max(...rows.map((r) => r.inProject.length + 1), 6));
-  const aliasWidth = Math.min(16, Math.max(...rows.map((r) => r.alias.length + 2), 7));
+  // As wide as the longest name, so that the columns stay aligned whatever the names.
+  const pathWidth = Math.max(...rows.map((r) => r.inProject.length + 1), 6);
+  const aliasWidth = Math.max(...rows.map((r) => r.alias.length + 2), 7);
   const shownStates = new Set<State>();
   const whereWidth = `${map.projects.length}/${map.projects.length} projects`.length;
   const tableRow = (state: string, folder: string, alias: string, where: string, counts: string) =>
-    `${state.padEnd(10)}  ${folder.padEnd(pathWidth)}  ${alias.padEnd(aliasWidth)}  ${where.padEnd(whereWidth)}  ${counts}`.trimEnd();
+    `${state.padEnd(STATE_WIDTH)}  ${folder.padEnd(pathWidth)}  ${alias.padEnd(aliasWidth)}  ${where.padEnd(whereWidth)}  ${counts}`.trimEnd();
   const lines = [tableRow('state', 'folder', 'matched', 'found in', 'messages')];
   lines.push(...rows.slice(0, ROWS_SHOWN).map((row) => {
     let counts = '';
@@ -180,7 +167,12 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
   // Folders that matched no state, and files lying in project folders themselves.
   const unknown = map.folders.filter((f) => f.alias === undefined);
   const loose = map.projects.filter((p) => p.files > 0);
-  if (unknown.length === 0 && loose.length === 0) {
+  const block = layoutBlock(map, {
+    root: target.root, integrationDepth: target.scan.integrationDepth, projectDepth: target.scan.projectDepth,
+    messageSuffix: target.scan.messageSuffix, states: target.states, exclude: target.exclude,
+  }, pasteAdvice(target));
+  const copies = block.excludes.flatMap((e) => e.folders);
+  if (unknown.length === 0 && loose.length === 0 && copies.length === 0) {
     checks.push({ id: 'layout.unknown', status: 'ok', message: 'every folder below the projects maps to a state.' });
     return checks;
   }
@@ -201,21 +193,24 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
   }
   for (const project of loose.slice(0, 3)) folderLines.push(`${project.rel}/ itself holds ${plural(project.files, 'file')} (counted as unknown)`);
   // Unknown folders that hold state folders: the projects probably lie deeper than configured.
-  const holders = unknown.filter((u) => mapped.some((m) => m.rel.startsWith(`${u.rel}/`))).map((u) => u.rel);
+  const holders = unknown.filter((u) => !block.leftOut(u.rel) && mapped.some((m) => m.rel.startsWith(`${u.rel}/`))).map((u) => u.rel);
   const levels = holders.length > 0
     ? ` ${listSome(holders, 3)} ${holders.length === 1 ? 'holds' : 'hold'} state folders: if ${holders.length === 1 ? 'it is' : 'they are'} part of the path to the projects, set the folder levels instead (${depths}).`
     : '';
-  const snippet = unknown.length > 0 ? mappingLines(unknown, target.states) : [];
+  const snippet = unknown.length > 0 || copies.length > 0 ? block.lines : [];
+  const copiesSaid = copies.length > 0
+    ? `${plural(copies.length, 'folder')} ${copies.length === 1 ? 'looks' : 'look'} like a copy (backup, snapshot), not Backbone's, and ${copies.length === 1 ? 'is' : 'are'} counted as if ${copies.length === 1 ? 'it were' : 'they were'} Backbone's: ${listSome(copies, 4)}.`
+    : '';
   checks.push({
     id: 'layout.unknown', status: 'warn',
     message: unknown.length > 0
-      ? `${plural(unknown.length, 'folder')} ${unknown.length === 1 ? 'matches' : 'match'} no state: ${unknown.length === 1 ? 'its' : 'their'} files count as state "unknown".`
-      : 'files lie directly in project folders: they count as state "unknown".',
+      ? `${plural(unknown.length, 'folder')} ${unknown.length === 1 ? 'matches' : 'match'} no state: ${unknown.length === 1 ? 'its' : 'their'} files count as state "unknown".${copiesSaid === '' ? '' : ` ${copiesSaid}`}`
+      : copiesSaid !== '' ? copiesSaid : 'files lie directly in project folders: they count as state "unknown".',
     lines: [...folderLines, ...snippet],
-    fix: unknown.length > 0
-      ? `Map each folder to the state it holds under states: of ${settingsOf(source, target)}, as above; ` +
-        `leave one without messages unmapped.${levels}`
-      : 'Backbone puts no files there: find out what writes them.',
+    // The block says where it goes (its first line); a fix only for what it cannot mend.
+    ...(unknown.length > 0 || copies.length > 0
+      ? (levels === '' ? {} : { fix: levels.trim() })
+      : { fix: 'Backbone puts no files there: find out what writes them.' }),
     details: {
       folders: unknown.map((f) => ({ path: f.rel, files: f.listed ? f.files : null, messages: f.listed ? f.messages : null, mapping: mappingName(f) })),
       looseFiles: loose.map((p) => ({ path: p.rel, files: p.files })),
