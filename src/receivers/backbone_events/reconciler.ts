@@ -12,7 +12,7 @@
 // so nothing is reported twice and, as every listed folder is listed again and again, nothing
 // is missed.
 import { readableName } from '../backbone_folders/file-names.ts';
-import { ISSUE_STATES } from '../backbone_folders/states.ts';
+import { ISSUE_STATES } from '../../backbone/states.ts';
 import type { CheckpointFolder } from './checkpoint.ts';
 import { type Known, KnownMessages } from './known-messages.ts';
 import { absolute, type Folder, joinRel, type TrackedFile, type TreeLayout, type WalkProblem, type WalkResult } from './tree-walk.ts';
