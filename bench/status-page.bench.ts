@@ -46,10 +46,10 @@ async function serverMs(url: string, runs: number): Promise<{ ms: number; bytes:
   return { ms: median(times), bytes };
 }
 
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+async function waitUntil(check: () => Promise<boolean>, what: string, seen: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last seen: ${seen()})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -86,10 +86,12 @@ function startAgent(): ChildProcess {
 const rows: Row[] = [];
 const agent = startAgent();
 try {
+  let seen = '';
   await waitUntil(async () => {
     const doc = await (await fetch('http://127.0.0.1:15679/api/status')).json() as { projects: unknown[]; synchronizations: unknown[] };
+    seen = `${doc.projects.length} projects, ${doc.synchronizations.length} synchronizations`;
     return doc.projects.length === SYNCS * PROJECTS && doc.synchronizations.length === SYNCS;
-  }, 'the status page to show every project and synchronization');
+  }, 'the status page to show every project and synchronization', () => seen);
   const page = await serverMs('http://127.0.0.1:15679/', 20);
   const json = await serverMs('http://127.0.0.1:15679/api/status', 20);
   const metrics = await serverMs('http://127.0.0.1:19464/metrics', 20);

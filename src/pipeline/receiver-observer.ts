@@ -9,9 +9,13 @@ import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ObservedLogRecord, ObservedTelemetry } from '../component/observed-telemetry.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { cardinalitySelector } from '../telemetry/cardinality.ts';
 
 /** A reader that exports nothing: it collects when the observer is asked. */
 class OnDemandReader extends MetricReader {
+  constructor() {
+    super({ cardinalitySelector });
+  }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
 }

@@ -17,6 +17,7 @@ import type { ExporterStats } from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
 import type { ComponentTelemetry, MetricDeclaration } from '../telemetry/declaration.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { cardinalitySelector } from '../telemetry/cardinality.ts';
 
 export type SelfTelemetryLevel = 'none' | 'basic' | 'normal' | 'detailed';
 
@@ -93,7 +94,7 @@ interface Series {
 /** Reads the self MeterProvider for one consumer, with that consumer's temporality. */
 class ProducerReader extends MetricReader {
   constructor(temporality: AggregationTemporalitySelector) {
-    super({ aggregationTemporalitySelector: temporality });
+    super({ aggregationTemporalitySelector: temporality, cardinalitySelector });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}

@@ -53,6 +53,8 @@ service:
 `);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
+    // Chromium's own temporary files go to a folder the test removes, not to TMPDIR.
+    env: { ...process.env, TMPDIR: tempDir() },
     // As root (CI), Chromium needs --no-sandbox; the rest keeps it off the (closed) network.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

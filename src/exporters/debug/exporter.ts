@@ -8,6 +8,7 @@ import { temporalityFor } from '../gauge-temporality.ts';
 import type { ComponentSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import type { DebugConfig } from './config.ts';
 import { formatLogRecord, formatMetricsBasic, formatMetricsDetailed } from './format.ts';
+import { cardinalityLimits } from '../../telemetry/cardinality.ts';
 
 export interface TextSink {
   write(text: string): void;
@@ -56,6 +57,7 @@ export function createDebugMetricsExporter(settings: ComponentSettings<DebugConf
     reader: new PeriodicExportingMetricReader({
       exporter: new DebugMetricExporter(settings.config, sink),
       exportIntervalMillis: settings.config.export_interval,
+      cardinalityLimits,
     }),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from './payload.ts';
 import { MemoryQueue } from './queue.ts';
 import { HttpSender } from './sender.ts';
+import { cardinalityLimits } from '../../telemetry/cardinality.ts';
 
 /** What a push exporter's configuration must have (otlphttp's, after a preset expanded). */
 export interface PushConfig extends DeliverySettings {
@@ -216,6 +217,7 @@ export function createQueuedMetricsExporter(settings: ExporterSettings<PushConfi
       exporter: new QueuedMetricExporter(handle, settings),
       exportIntervalMillis: settings.config.export_interval,
       exportTimeoutMillis: Math.min(settings.config.timeout, settings.config.export_interval),
+      cardinalityLimits,
     }),
     start: async () => { handle.open(); },
   };

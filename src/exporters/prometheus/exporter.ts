@@ -9,6 +9,7 @@ import { temporalityFor } from '../gauge-temporality.ts';
 import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
 import { type PrometheusConfig, splitHostPort } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
+import { cardinalitySelector } from '../../telemetry/cardinality.ts';
 
 export function createPrometheusExporter(settings: ExporterSettings<PrometheusConfig>): MetricsExporter {
   const { config, log } = settings;
@@ -56,7 +57,7 @@ const cumulative: AggregationTemporalitySelector = (instrument) => temporalityFo
 class PullReader extends MetricReader {
   onStop: () => Promise<void> = async () => {};
   constructor(metricProducers: MetricProducer[]) {
-    super({ aggregationTemporalitySelector: cumulative, metricProducers });
+    super({ aggregationTemporalitySelector: cumulative, metricProducers, cardinalitySelector });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {
