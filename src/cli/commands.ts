@@ -6,6 +6,7 @@ import { printConfig } from '../config/print-config.ts';
 import { runDemo } from '../demo/demo.ts';
 import { AgentLog } from '../diagnostics/agent-log.ts';
 import { doctorCommand } from '../doctor/command.ts';
+import { unknownFolderNotes } from '../doctor/unknown-folders.ts';
 import { runUntilSignal } from '../pipeline/run-until-signal.ts';
 import { Service } from '../pipeline/service.ts';
 import type { OptionName, OptionValues } from './options.ts';
@@ -55,11 +56,12 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'validate', usage: ['validate --config FILE'], summary: 'check a configuration; exit 2 with every problem found',
-    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used) go to stderr and do not fail.',
+    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used; folders of a readable Backbone root that the layout leaves unknown) go to stderr and do not fail.',
     options: ['config'],
     async run(values) {
       const config = load(values);
       for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+      for (const note of await unknownFolderNotes(config)) process.stderr.write(`warning: ${note}\n`);
       process.stdout.write(`${String(values.config)}: valid (${config.pipelines.length} pipeline(s), ${config.receivers.size} receiver(s), ${config.exporters.size} exporter(s))\n`);
       return EXIT_OK;
     },
