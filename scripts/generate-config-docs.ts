@@ -32,6 +32,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   'exporter/datadog': { api_key: '${env:DD_API_KEY}' },
   'exporter/newrelic': { license_key: '${env:NEW_RELIC_LICENSE_KEY}' },
   'extension/leader_election': { lease_dir: '/var/atlassian/application-data/jira-shared/backbone-otel' },
+  'extension/backbone_layout': { root: '/var/atlassian/application-data/jira/data/backbone-issue-sync' },
   'exporter/grafana_cloud': { endpoint: 'https://otlp-gateway-prod-eu-west-2.grafana.net/otlp', instance_id: '123456', token: '${env:GRAFANA_CLOUD_TOKEN}' },
 };
 const SERVICE_MINIMAL = { pipelines: { metrics: { receivers: ['backbone_folders'], exporters: ['prometheus'] } } };

@@ -13,7 +13,7 @@ export const backboneLayoutExtensionFactory: ExtensionFactory<LayoutConfig> = {
   kind: 'extension',
   type: LAYOUT_EXTENSION_TYPE,
   stability: 'alpha',
-  description: 'Describes the Backbone folder tree once (root, folder levels, state names, message suffix, excluded folders) for the receivers that name it with layout: and for the doctor.',
+  description: 'Describes the Backbone folder tree once (root, folder levels, state names, message suffix, excluded folders) for the receivers that name it (layout: backbone_layout) and for the doctor; like every extension, it is enabled in service.extensions.',
   signals: [],
   configSchema: layoutConfigSchema,
   createExtension: () => nothingToRun,

@@ -13,10 +13,10 @@ export { isInside };
 const stateName = z.enum(STATES);
 
 // The layout keys are the folder scanner's own, so both read the tree the same way.
-const { root, ...layoutKeys } = receiverLayoutShape;
+const { root: _root, ...layoutKeys } = receiverLayoutShape;
 
 const eventsShape = {
-  root,
+  root: receiverLayoutShape.root,
   /** native: file-system events plus periodic listings; poll: listings only; auto: poll on network file systems. */
   watch_method: z.enum(['native', 'poll', 'auto']).default('auto'),
   /** Poll mode: how often the state folders are listed. */

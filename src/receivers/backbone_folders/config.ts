@@ -6,10 +6,10 @@ import { durationIn } from '../../config/schema-types.ts';
 
 const stateName = z.enum(STATES);
 
-const { root, ...layoutKeys } = receiverLayoutShape;
+const { root: _root, ...layoutKeys } = receiverLayoutShape;
 
 const foldersShape = {
-  root,
+  root: receiverLayoutShape.root,
   collection_interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
   /** A scan that takes longer is cut short; folders it did not finish keep their last values. */
   timeout: durationIn(120_000, { min: 1_000, max: 3_600_000 }),
