@@ -11,7 +11,7 @@
 // missed. Both go through the same resolution, serialised per message (project, side, name),
 // so nothing is reported twice and, as every listed folder is listed again and again, nothing
 // is missed.
-import { readableName } from '../backbone_folders/file-names.ts';
+import { readableName } from '../../backbone/file-names.ts';
 import { ISSUE_STATES } from '../../backbone/states.ts';
 import type { CheckpointFolder } from './checkpoint.ts';
 import { type Known, KnownMessages } from './known-messages.ts';

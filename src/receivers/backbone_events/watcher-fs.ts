@@ -4,7 +4,7 @@
 // are for the checkpoint in `storage`.
 import { constants, type Dir, type FSWatcher, lstatSync, opendirSync, promises as fs, watch, type WatchListener } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsPath, lossyEntries, mayBeLossy, nameOfBytes } from '../backbone_folders/file-names.ts';
+import { fsPath, lossyEntries, mayBeLossy, nameOfBytes } from '../../backbone/file-names.ts';
 
 /** The little the watcher needs of an lstat. */
 export interface FileInfo {

@@ -5,7 +5,7 @@
 // synchronous calls are 2-3x faster than libuv's thread pool round trips per file.
 import { type Dir, lstatSync, opendirSync } from 'node:fs';
 import path from 'node:path';
-import { fsPath, lossyEntriesSync, mayBeLossy, type NamedEntry, readableName, readablePath } from './file-names.ts';
+import { fsPath, lossyEntriesSync, mayBeLossy, type NamedEntry, readableName, readablePath } from '../../backbone/file-names.ts';
 import type { State } from '../../backbone/states.ts';
 import { fileState, type LayoutSpec, type Place, ROOT_PLACE, TreeRules } from '../../backbone/tree.ts';
 import { CHECK_EVERY, DIR_BUFFER, WalkStopped } from './scan-limits.ts';

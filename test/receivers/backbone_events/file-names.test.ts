@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { bytesOfReadable } from '../../../src/receivers/backbone_folders/file-names.ts';
+import { bytesOfReadable } from '../../../src/backbone/file-names.ts';
 import { eventsConfigSchema } from '../../../src/receivers/backbone_events/config.ts';
 import { EventsReceiver } from '../../../src/receivers/backbone_events/receiver.ts';
 import { CaptureHost } from '../../helpers/capture-host.ts';

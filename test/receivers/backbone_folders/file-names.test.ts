@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { bytesOfReadable, readableBytes } from '../../../src/receivers/backbone_folders/file-names.ts';
+import { bytesOfReadable, readableBytes } from '../../../src/backbone/file-names.ts';
 import { folderKey, scanBackboneRoot } from '../../../src/receivers/backbone_folders/scanner.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
