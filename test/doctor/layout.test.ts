@@ -157,3 +157,16 @@ test('an empty root, and files lying in a project folder itself', async () => {
   assert.equal(loose.status, 'warn');
   assert.deepEqual(loose.lines, ['INT-10/AP-20/ itself holds 1 file (counted as unknown)']);
 });
+
+test('the states table stays aligned whatever the length of the folder names', async () => {
+  const s = site({ layout: 'aliases', integrations: 1, projectsPerIntegration: 1 });
+  const long = 'a-receive-folder-with-a-name-much-longer-than-any-column-was-meant-for';
+  mkdirSync(path.join(s.root, 'INT-10/AP-20', long));
+  const { text } = await doctorOn(s, `    states: { receive: [${long}] }\n`);
+  const rows = text.split('\n').filter((line) => / \d+\/\d+ projects/.test(line) || /found in/.test(line));
+  assert.ok(rows.some((line) => line.includes(long)), 'the long name is in the table');
+  const column = (line: string) => line.search(/ (\d+\/\d+ projects|found in)/);
+  assert.deepEqual(new Set(rows.map(column)).size, 1, rows.join('\n'));
+  const matched = (line: string) => line.search(/ "[^"]*"| matched/);
+  assert.deepEqual(new Set(rows.map(matched)).size, 1, rows.join('\n'));
+});
