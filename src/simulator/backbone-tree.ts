@@ -2,7 +2,7 @@
 // and returns what a scan must find. Shared by the tests, the demo and the benchmarks.
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { State } from '../backbone/states.ts';
+import { ISSUE_STATES, type State } from '../backbone/states.ts';
 import { LAYOUTS, type LayoutName } from './layouts.ts';
 import { randomInt, seededRandom } from './random.ts';
 
@@ -72,7 +72,7 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
           integration, project, state, messages: 0, otherFiles: 0, bytes: 0, issues: 0, oldestMessageMtimeMs: undefined,
         };
         const count = randomInt(random, 0, max);
-        const perIssue = state === 'error' || state === 'missing';
+        const perIssue = ISSUE_STATES.has(state);
         const issueCount = perIssue && count > 0 ? randomInt(random, 1, Math.min(3, count)) : 0;
         for (let k = 0; k < issueCount; k++) mkdirSync(path.join(projectDir, layout[state], `${project.split('-')[0]}-${100 + k}`), { recursive: true });
         folder.issues = issueCount;

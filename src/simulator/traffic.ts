@@ -2,7 +2,7 @@
 // sent, fail to send and are cleaned up, each as a rename (or create/delete) as Backbone does.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { KnownState } from '../backbone/states.ts';
+import { ISSUE_STATES, type KnownState } from '../backbone/states.ts';
 import type { BuiltTree } from './backbone-tree.ts';
 import { LAYOUTS, type LayoutName } from './layouts.ts';
 import { randomInt, seededRandom } from './random.ts';
@@ -32,7 +32,6 @@ export interface TrafficOptions {
   intervalMs?: number;
 }
 
-const PER_ISSUE: ReadonlySet<KnownState> = new Set(['error', 'missing']);
 
 export class Traffic {
   private readonly random: () => number;
@@ -81,7 +80,7 @@ export class Traffic {
       if (existsSync(folder)) {
         for (const entry of readdirSync(folder, { withFileTypes: true })) {
           if (entry.isFile() && entry.name.endsWith('.bac')) found.push(entry.name);
-          if (entry.isDirectory() && PER_ISSUE.has(state)) {
+          if (entry.isDirectory() && ISSUE_STATES.has(state)) {
             for (const inner of readdirSync(path.join(folder, entry.name))) found.push(`${entry.name}/${inner}`);
           }
         }
@@ -134,11 +133,11 @@ export class Traffic {
     const message = path.basename(relative);
     let target = message;
     let issue: string | undefined;
-    if (PER_ISSUE.has(to)) {
+    if (ISSUE_STATES.has(to)) {
       issue = `${project.project.split('-')[0]}-${randomInt(this.random, 100, 104)}`;
       mkdirSync(this.statePath(project, to, issue), { recursive: true });
       target = `${issue}/${message}`;
-    } else if (PER_ISSUE.has(from)) {
+    } else if (ISSUE_STATES.has(from)) {
       issue = path.dirname(relative);
     }
     renameSync(this.statePath(project, from, relative), this.statePath(project, to, target));
