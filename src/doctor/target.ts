@@ -3,6 +3,7 @@
 // somewhere, and the agent's own storage folders. Without a configuration file, the
 // command-line flags (--jira-home, --jira-url, --otlp-endpoint) are turned into one and
 // loaded the same way, so that defaults and validation are the agent's own.
+import path from 'node:path';
 import { layoutSpec } from '../backbone/layout-config.ts';
 import type { Signal } from '../component/component-id.ts';
 import type { Registry } from '../component/registry.ts';
@@ -98,7 +99,7 @@ export function targetFromConfig(config: AgentConfig, source: SourceKind, descri
   // Receivers on one root read it with one layout (the configuration checks that they agree).
   const rootFor = (layout: FoldersConfig | EventsConfig, folders?: FoldersConfig) => {
     const root = layout.root;
-    let target = roots.get(root);
+    let target = roots.get(path.resolve(root));
     if (!target) {
       const defaults = folders ?? foldersConfigSchema.parse({ root });
       target = {
@@ -111,7 +112,7 @@ export function targetFromConfig(config: AgentConfig, source: SourceKind, descri
           maxEntries: defaults.max_entries,
         },
       };
-      roots.set(root, target);
+      roots.set(path.resolve(root), target);
     } else if (folders) {
       // The scanner's own limits win over the defaults a backbone_events receiver brought.
       target.scan = { ...target.scan, countOnlyStates: folders.count_only_states, timeoutMs: folders.timeout, maxEntries: folders.max_entries };
