@@ -32,15 +32,16 @@ service:
       exporters: [${exporter.replace(/:.*$/s, '')}]
 `;
 
-test('the example from the issue loads exactly as written, with defaults from ${env:...:-default}', () => {
+test('config/agent.yaml loads exactly as written, with defaults from ${env:...:-default}', () => {
   const yaml = readFileSync(new URL('../../config/agent.yaml', import.meta.url), 'utf8');
-  const config = load(yaml);
+  const config = load(yaml, { JIRA_TOKEN: 'a-token' });
   const folders = config.receivers.get('backbone_folders')!.config as { root: string; collection_interval: number };
   assert.equal(folders.root, '/var/atlassian/application-data/jira/data/backbone-issue-sync');
   assert.equal(folders.collection_interval, 30_000);
-  const otlp = config.exporters.get('otlphttp')!.config as { endpoint: string; encoding: string; compression: string; temporality: string };
-  assert.deepEqual([otlp.endpoint, otlp.encoding, otlp.compression, otlp.temporality], ['http://127.0.0.1:4318', 'json', 'gzip', 'cumulative']);
-  assert.deepEqual(config.pipelines.map((p) => `${p.id}:${p.exporters.join(',')}`), ['metrics:otlphttp,prometheus,debug', 'logs:otlphttp,debug']);
+  const otlp = config.exporters.get('otlphttp')!.config as { endpoint: string; encoding: string; compression: string; temporality: string; storage: string };
+  assert.deepEqual([otlp.endpoint, otlp.encoding, otlp.compression, otlp.temporality], ['http://127.0.0.1:4318', 'protobuf', 'gzip', 'cumulative']);
+  assert.equal(otlp.storage, '/var/lib/backbone-otel-agent/otlphttp-queue');
+  assert.deepEqual(config.pipelines.map((p) => `${p.id}:${p.exporters.join(',')}`), ['metrics:otlphttp', 'logs:otlphttp']);
 });
 
 test('environment variables: set, unset with default, set but empty, $$ and typed values', () => {

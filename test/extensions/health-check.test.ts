@@ -34,7 +34,7 @@ receivers:
 extensions:
   health_check:
     endpoint: 127.0.0.1:${port}
-    exporter_failure_grace_period: 300ms
+    exporter_failure_grace_period: 1s
 exporters:
   otlphttp:
     endpoint: ${r.url}

@@ -111,6 +111,7 @@ test('memory_limiter: above the limit, data is refused where it enters the pipel
   await agent.service.flush();
   assert.equal(r.logs.length, 0);
   assert.equal(self.total('otelcol_processor_refused_log_records', { processor: 'memory_limiter' }), 300);
-  assert.equal(self.total('otelcol_receiver_refused_metric_points', { receiver: 'loadgen' }), 300, 'counter recordings refused too');
+  // loadgen records a counter and a histogram per record: both recordings are refused.
+  assert.equal(self.total('otelcol_receiver_refused_metric_points', { receiver: 'loadgen' }), 600, 'counter and histogram recordings refused too');
   assert.ok(agent.logLines.some((line) => /memory \d+ MiB is above 2 MiB .*refusing data/.test(line)));
 });
