@@ -414,6 +414,8 @@ export class EventsReceiver implements Lifecycle {
     const entries = this.reconciler.snapshot();
     this.reconciler.changed = false;
     const covered = this.reportedUids;
+    this.reportedUids = new Set();
+    this.uncheckpointedUids.push(covered);
     // Not written after all: those keys are still "reported since the last checkpoint" (kept in one set, however long the disk stays full).
     const notWritten = () => {
       const index = this.uncheckpointedUids.indexOf(covered);
@@ -421,8 +423,6 @@ export class EventsReceiver implements Lifecycle {
       this.uncheckpointedUids.splice(index, 1);
       for (const uid of covered) this.reportedUids.add(uid);
     };
-    this.reportedUids = new Set();
-    this.uncheckpointedUids.push(covered);
     const leadership = this.host.leadership;
     if (leadership !== undefined) {
       // What the snapshot covers is sent before the checkpoint says it was reported: a leader
@@ -434,9 +434,9 @@ export class EventsReceiver implements Lifecycle {
       return { kept: false, lost: this.lostSeen };
     });
     if (!commit.kept) {
-      notWritten();
       this.reconciler.changed = true;
       this.log.problem('commit', 'warn', 'the exporters cannot keep what was reported yet (a disk queue cannot write, or a memory_limiter refuses data): the checkpoint does not advance until they can, so that nothing is counted as reported before it is kept');
+      notWritten();
       this.retryCheckpoint();
       return;
     }
@@ -446,18 +446,18 @@ export class EventsReceiver implements Lifecycle {
       // since the last checkpoint are found again from it and reported with the same keys.
       this.log.warn(`${commit.lost - this.lostSeen} log record(s) were dropped by an exporter before they were kept: rolling back to the last checkpoint to report the moves since then again (with the same log.record.uid, so that what was kept is not sent twice)`);
       this.lostSeen = commit.lost;
-      notWritten();
       this.reconciler.changed = true;
       this.rollBackRequested = true;
+      notWritten();
       this.kick();
       return;
     }
     crashPoint('checkpoint-committed');
     // The fencing check: once the term has ended, the next leader continues from this
     // term's last checkpoint; what this one reported since is reported again by it.
-      notWritten();
     if (leadership !== undefined && !leadership.holding()) {
       this.log.debug('the term has ended: checkpoint not written');
+      notWritten();
       return;
     }
     try {
@@ -472,9 +472,9 @@ export class EventsReceiver implements Lifecycle {
         await removeOlderTermCheckpoints(this.fs, leadership.stateDir, this.id, leadership.epoch)
           .catch((error: unknown) => this.log.debug(`cannot remove the checkpoints of earlier terms: ${describe(error)}`));
       }
-      notWritten();
     } catch (error) {
       this.reconciler.changed = true;
+      notWritten();
       this.log.problem('checkpoint', 'error', `cannot write the checkpoint ${this.checkpointFile}: ${describe(error)}; after a restart, moves may be reported again (with the same log.record.uid) or missed`);
       this.retryCheckpoint();
     }
