@@ -19,7 +19,7 @@ export async function agentScan(root: string, countOnly: readonly string[], scan
   writeFileSync(config, `receivers:
   backbone_folders:
     root: ${root}
-    collection_interval: 200ms
+    collection_interval: 1s
     count_only_states: [${countOnly.join(', ')}]
 exporters:
   debug: { export_interval: 1h }

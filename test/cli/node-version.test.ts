@@ -16,8 +16,7 @@ const OLD_NODE = '/usr/bin/node';
 const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string>; engines: { node: string } };
 
 /** The agent built as `npm run build` builds it, in a folder of its own beside a package.json. */
-function build(): string {
-  const dir = tempDir();
+function build(dir: string): string {
   const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')], { encoding: 'utf8', timeout: 180_000 });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   copyFileSync(path.join(REPO, 'package.json'), path.join(dir, 'package.json'));
@@ -26,9 +25,11 @@ function build(): string {
 }
 
 let built = '';
-// In a hook, not at the top of the file: a failed build must fail the tests, and still let the
-// temporary folder be removed.
-before(() => { built = build(); });
+// The folder is made at the top of the file (a tempDir() made inside a hook is removed when the
+// hook ends); the build runs in a hook, so that a failed build fails the tests and the folder
+// is still removed.
+const buildDir = tempDir();
+before(() => { built = build(buildDir); });
 
 function run(node: string, args: string[]) {
   const result = spawnSync(node, [built, ...args], { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' } });
