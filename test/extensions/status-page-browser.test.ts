@@ -15,6 +15,8 @@ import { type RunningAgent, startAgent } from '../helpers/run-agent.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Made here, not in before(): a tempDir() made inside a hook is removed when the hook ends. */
+const chromiumTmp = tempDir();
 const home = tempDir();
 const root = path.join(home, 'backbone-issue-sync');
 const shots = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/images/', import.meta.url)) : tempDir();
@@ -54,7 +56,7 @@ service:
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Chromium's own temporary files go to a folder the test removes, not to TMPDIR.
-    env: { ...process.env, TMPDIR: tempDir() },
+    env: { ...process.env, TMPDIR: chromiumTmp },
     // As root (CI), Chromium needs --no-sandbox; the rest keeps it off the (closed) network.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
