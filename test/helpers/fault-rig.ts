@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queueDirectory } from '../../src/exporters/delivery/push-exporter.ts';
+export { seededRandom } from '../../src/simulator/random.ts';
 import { type AgentProcess, runAgentProcess } from './agent-process.ts';
 import { OtlpReceiver, type ReceivedLog } from './otlp-receiver.ts';
 import { tempDir } from './temp-dir.ts';
@@ -20,18 +21,6 @@ export interface Move {
   from: string;
   to: string;
   ino: number;
-}
-
-/** A small deterministic random generator (mulberry32): a failing run is repeated from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface RigOptions {

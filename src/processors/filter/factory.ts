@@ -5,10 +5,10 @@
 // is never recorded in this pipeline (its instruments are no-ops there); a data point is
 // dropped where it is recorded or observed; log records are dropped as they pass.
 import { SeverityNumber } from '@opentelemetry/api';
-import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import * as z from 'zod';
-import { type Commit, commitStage, type LogStage, type ProcessorFactory } from '../../component/component.ts';
-import { ConditionStage } from './log-conditions.ts';
+import type { ProcessorFactory } from '../../component/component.ts';
+import { conditionStage, KeepStage } from './log-conditions.ts';
 import { metricsFilter } from './metric-conditions.ts';
 import { anyCondition, checkConditions } from './ottl/conditions.ts';
 import { dataPointContext, logRecordContext, metricContext } from './ottl/contexts.ts';
@@ -74,36 +74,20 @@ function keeper(include: readonly string[], exclude: readonly string[]): (name: 
   return (name) => (include.length === 0 || included(name)) && !excluded(name);
 }
 
-class FilterStage implements LogStage {
-  private readonly next: LogRecordProcessor;
-  private readonly keep: (record: ReadWriteLogRecord) => boolean;
-  constructor(config: FilterConfig['logs'], next: LogRecordProcessor) {
-    this.next = next;
-    const keepName = keeper(config.include, config.exclude);
-    const min = config.min_severity === undefined ? undefined : SEVERITIES[config.min_severity];
-    this.keep = (record) => {
-      const name = record.eventName ?? String(record.attributes['event.name'] ?? '');
-      if ((config.include.length > 0 || config.exclude.length > 0) && !keepName(name)) return false;
-      return min === undefined || record.severityNumber === undefined || record.severityNumber >= min;
-    };
-  }
-  onEmit(record: ReadWriteLogRecord): void {
-    if (this.keep(record)) this.next.onEmit(record);
-  }
-  forceFlush(): Promise<void> {
-    return this.next.forceFlush();
-  }
-  commit(): Promise<Commit> {
-    return commitStage(this.next);
-  }
-  shutdown(): Promise<void> {
-    return this.next.shutdown();
-  }
+/** The stage for today's include/exclude and min_severity keys. */
+function keyStage(config: FilterConfig['logs'], next: LogRecordProcessor): KeepStage {
+  const keepName = keeper(config.include, config.exclude);
+  const min = config.min_severity === undefined ? undefined : SEVERITIES[config.min_severity];
+  return new KeepStage((record) => {
+    const name = record.eventName ?? String(record.attributes['event.name'] ?? '');
+    if ((config.include.length > 0 || config.exclude.length > 0) && !keepName(name)) return false;
+    return min === undefined || record.severityNumber === undefined || record.severityNumber >= min;
+  }, next);
 }
 
 function logStage(config: FilterConfig['logs'], next: LogRecordProcessor): LogRecordProcessor {
   const matches = anyCondition(config.log_record, logRecordContext);
-  return matches ? new ConditionStage(matches, next) : new FilterStage(config, next);
+  return matches ? conditionStage(matches, next) : keyStage(config, next);
 }
 
 export const filterProcessorFactory: ProcessorFactory<FilterConfig> = {

@@ -11,15 +11,16 @@ export function logRecordView(record: ReadWriteLogRecord): LogRecordView {
   };
 }
 
-export class ConditionStage implements LogStage {
+/** A log stage that passes on the records `keep` accepts and drops the others. */
+export class KeepStage implements LogStage {
   private readonly next: LogRecordProcessor;
-  private readonly matches: (record: LogRecordView) => boolean;
-  constructor(matches: (record: LogRecordView) => boolean, next: LogRecordProcessor) {
+  private readonly keep: (record: ReadWriteLogRecord) => boolean;
+  constructor(keep: (record: ReadWriteLogRecord) => boolean, next: LogRecordProcessor) {
     this.next = next;
-    this.matches = matches;
+    this.keep = keep;
   }
   onEmit(record: ReadWriteLogRecord): void {
-    if (!this.matches(logRecordView(record))) this.next.onEmit(record);
+    if (this.keep(record)) this.next.onEmit(record);
   }
   forceFlush(): Promise<void> {
     return this.next.forceFlush();
@@ -31,4 +32,9 @@ export class ConditionStage implements LogStage {
   shutdown(): Promise<void> {
     return this.next.shutdown();
   }
+}
+
+/** The stage for `logs.log_record` conditions: a record that matches any of them is dropped. */
+export function conditionStage(matches: (record: LogRecordView) => boolean, next: LogRecordProcessor): KeepStage {
+  return new KeepStage((record) => !matches(logRecordView(record)), next);
 }
