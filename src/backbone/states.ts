@@ -1,4 +1,4 @@
-// Message states (../shared/spec/backbone.md §2) and the folder names that stand for them.
+// Message states and the folder names that stand for them.
 // The vendor's exact folder names are not known for certain, so every state is recognised
 // by name through aliases, case-insensitively, and users can add their own.
 export const STATES = [

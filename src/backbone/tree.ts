@@ -1,4 +1,4 @@
-// The Backbone folder tree as every part of the agent sees it (../shared/spec/backbone.md §2):
+// The Backbone folder tree as every part of the agent sees it:
 // the scanner, the watcher, the doctor and the simulator descend it with these rules alone.
 // - an excluded folder (exclude.ts) is left out, at any level, with everything below it;
 // - projects sit `integration_depth` + `project_depth` folder levels below the root, and the

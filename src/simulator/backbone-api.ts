@@ -1,4 +1,4 @@
-// A simulated Backbone Issue Sync REST API (../shared/spec/backbone.md §1) on a real HTTP or
+// A simulated Backbone Issue Sync REST API (version 1) on a real HTTP or
 // HTTPS server: the servlet path, field names and shapes as documented (status embedded in
 // the list as older versions do, or only at /integrations/{key}/status as newer ones may),
 // extra fields the agent does not know, Basic and Bearer auth, Jira administrators and

@@ -1,5 +1,5 @@
-// Where each state folder sits inside a project folder, in the layouts the spec allows
-// (../shared/spec/backbone.md §2): as drawn, sub-states beside receive, and alias names.
+// Where each state folder sits inside a project folder, in the layouts Backbone uses
+// (docs/configuration.md, states): as drawn, sub-states beside receive, and alias names.
 import type { KnownState } from '../backbone/states.ts';
 
 export type LayoutName = 'nested' | 'beside' | 'aliases';

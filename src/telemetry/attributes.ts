@@ -1,4 +1,4 @@
-// Attribute names of the public telemetry contract (../shared/spec/telemetry.md).
+// Attribute names of the public telemetry contract (docs/telemetry.md, generated from these declarations).
 import type { AttributeDeclaration } from './declaration.ts';
 
 export const ATTR = {

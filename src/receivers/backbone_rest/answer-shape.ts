@@ -1,4 +1,4 @@
-// The documented shape of the Backbone REST API's answers (../shared/spec/backbone.md §1),
+// The documented shape of the Backbone REST API's answers (version 1 of the API),
 // and what is wrong when an answer does not have it, as `<JSON path>: expected <what>, got
 // <value>`. Fields may be missing and unknown fields are ignored (the vendor may change the
 // API at any time); a field the agent reads that is present must have its documented type

@@ -12,7 +12,7 @@ import {
   tooLargeFailure, transportFailure,
 } from './failures.ts';
 
-/** The API's base path below the Jira base URL (../shared/spec/backbone.md §1). */
+/** The API's base path below the Jira base URL. */
 export const API_PATH = '/plugins/servlet/backbone-issue-sync/api/1/';
 
 /** The code of requests aborted by close(). */

@@ -1,4 +1,4 @@
-// Reading the Backbone REST API's JSON (../shared/spec/backbone.md §1) into what the agent
+// Reading the Backbone REST API's JSON (version 1 of the API) into what the agent
 // reports. The shape is checked (answer-shape.ts): unknown fields are ignored, missing ones
 // stay undefined, unknown status values pass through as text; a value of the wrong type is a
 // problem that names its JSON path, and the synchronization it belongs to is then not read
