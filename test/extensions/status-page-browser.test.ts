@@ -8,11 +8,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../../src/simulator/backbone-api.ts';
-import { type BuiltTree, buildTree } from '../../src/simulator/backbone-tree.ts';
-import { freePort } from '../helpers/free-port.ts';
-import { type RunningAgent, startAgent } from '../helpers/run-agent.ts';
+import type { BuiltTree } from '../../src/simulator/backbone-tree.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { type StatusPageSite, startStatusPageSite } from './support/status-page-site.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Made here, not in before(): a tempDir() made inside a hook is removed when the hook ends. */
@@ -20,39 +18,18 @@ const chromiumTmp = tempDir();
 const home = tempDir();
 const root = path.join(home, 'backbone-issue-sync');
 const shots = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/images/', import.meta.url)) : tempDir();
+let site: StatusPageSite;
 let tree: BuiltTree;
-let api: SimulatedBackboneApi;
-let agent: RunningAgent;
 let browser: Browser;
 let url: string;
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
-  tree = buildTree(root, { seed: 9, integrations: 3, projectsPerIntegration: 2, layout: 'nested', unknownFolders: true });
-  api = await new SimulatedBackboneApi({
-    integrations: tree.integrations.map((i) => sampleIntegration(i.key, i.projects[0]!, i.projects[1]!)),
-  }).start();
-  api.setConnector(tree.integrations[2]!.key, 'first', { reconnecting: true, issuesInError: 2 });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/`;
-  agent = await startAgent(`
-receivers:
-  backbone_folders: { root: ${root}, collection_interval: 1s }
-  backbone_events: { root: ${root}, watch_method: poll, poll_interval: 200ms }
-  backbone_rest:
-    endpoint: ${api.url}
-    auth: { basic: { username: ${DEFAULT_USER.username}, password: "${DEFAULT_USER.password}" } }
-    collection_interval: 1s
-exporters:
-  debug: { verbosity: basic }
-extensions:
-  status_page: { endpoint: 127.0.0.1:${port} }
-service:
-  extensions: [status_page]
-  pipelines:
-    metrics: { receivers: [backbone_folders, backbone_rest, backbone_events], exporters: [debug] }
-    logs: { receivers: [backbone_folders, backbone_rest, backbone_events], exporters: [debug] }
-`);
+  site = await startStatusPageSite(home, { seed: 9, integrations: 3, unknownFolders: true }, (simulated, built) => {
+    simulated.setConnector(built.integrations[2]!.key, 'first', { reconnecting: true, issuesInError: 2 });
+  });
+  tree = site.tree;
+  url = `${site.base}/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Chromium's own temporary files go to a folder the test removes, not to TMPDIR.
@@ -64,8 +41,7 @@ service:
 
 after(async () => {
   await browser?.close();
-  await agent?.stop();
-  await api?.stop();
+  await site?.stop();
 });
 
 /** Waits, reloading, until the receivers' first data is on the page. */

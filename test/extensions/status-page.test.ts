@@ -12,19 +12,19 @@ import { registry } from '../../src/component/registry.ts';
 import { ConfigError } from '../../src/config/config-issue.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import type { StatusDocument } from '../../src/extensions/status_page/status-document.ts';
-import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../../src/simulator/backbone-api.ts';
-import { type BuiltTree, buildTree } from '../../src/simulator/backbone-tree.ts';
+import { DEFAULT_USER } from '../../src/simulator/backbone-api.ts';
+import type { BuiltTree } from '../../src/simulator/backbone-tree.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { type RunningAgent, startAgent } from '../helpers/run-agent.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { type StatusPageSite, startStatusPageSite } from './support/status-page-site.ts';
 import { treeSnapshot } from '../helpers/tree-snapshot.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const home = tempDir();
 const root = path.join(home, 'backbone-issue-sync');
+let site: StatusPageSite;
 let tree: BuiltTree;
-let api: SimulatedBackboneApi;
-let agent: RunningAgent;
 let base: string;
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -45,38 +45,14 @@ async function status(): Promise<StatusDocument> {
 }
 
 before(async () => {
-  tree = buildTree(root, { seed: 5, integrations: 2, projectsPerIntegration: 2, layout: 'nested' });
-  api = await new SimulatedBackboneApi({
-    integrations: tree.integrations.map((i) => sampleIntegration(i.key, i.projects[0]!, i.projects[1]!)),
-  }).start();
-  api.setStatus(tree.integrations[1]!.key, 'STOPPED');
-  api.setConnector(tree.integrations[1]!.key, 'second', { online: false, issuesInError: 3 });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  agent = await startAgent(`
-receivers:
-  backbone_folders: { root: ${root}, collection_interval: 1s }
-  backbone_events: { root: ${root}, watch_method: poll, poll_interval: 200ms, storage: ${path.join(home, 'state')} }
-  backbone_rest:
-    endpoint: ${api.url}
-    auth: { basic: { username: ${DEFAULT_USER.username}, password: "${DEFAULT_USER.password}" } }
-    collection_interval: 1s
-exporters:
-  debug: { verbosity: basic }
-extensions:
-  status_page: { endpoint: 127.0.0.1:${port} }
-service:
-  extensions: [status_page]
-  pipelines:
-    metrics: { receivers: [backbone_folders, backbone_rest, backbone_events], exporters: [debug] }
-    logs: { receivers: [backbone_folders, backbone_rest, backbone_events], exporters: [debug] }
-`);
+  site = await startStatusPageSite(home, { seed: 5, integrations: 2 }, (simulated, built) => {
+    simulated.setStatus(built.integrations[1]!.key, 'STOPPED');
+    simulated.setConnector(built.integrations[1]!.key, 'second', { online: false, issuesInError: 3 });
+  });
+  ({ tree, base } = site);
 });
 
-after(async () => {
-  await agent?.stop();
-  await api?.stop();
-});
+after(() => site?.stop());
 
 test('/api/status: every project state equals the tree, every synchronization equals the simulated API', async () => {
   const doc = await waitFor(async () => {

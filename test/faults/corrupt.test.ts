@@ -4,18 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import { FaultRig } from '../helpers/fault-rig.ts';
+import { test } from 'node:test';
+import { type FaultRig, startRig } from '../helpers/fault-rig.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-const rigs: FaultRig[] = [];
-after(async () => { await Promise.all(rigs.map((rig) => rig.close())); });
-
-async function rig(messages: number): Promise<FaultRig> {
-  const made = await new FaultRig({ messages }).setup();
-  rigs.push(made);
-  return made;
-}
 
 /** Log records in the queue files, by file, from their headers. */
 function queued(r: FaultRig): Map<string, number> {
@@ -27,7 +18,7 @@ function queued(r: FaultRig): Map<string, number> {
 }
 
 test('a queue file cut short and one changed: set aside and said with their records; the rest arrives once', async () => {
-  const r = await rig(60);
+  const r = await startRig(60);
   let agent = await r.start();
   await r.otlp.refuseConnections();
   await r.move(60, 10);
@@ -57,7 +48,7 @@ test('a queue file cut short and one changed: set aside and said with their reco
 });
 
 test('a corrupt checkpoint: a fresh start, said; moves made while stopped are not invented, later ones arrive once', async () => {
-  const r = await rig(60);
+  const r = await startRig(60);
   let agent = await r.start();
   await r.move(20, 3);
   await r.allArrived();

@@ -3,18 +3,9 @@
 // committed / written). After each kill the agent starts again; at the end the records
 // received are the moves made, each once (the one re-send allowed per kill: a request the
 // backend accepted just before it, sent again byte for byte).
-import { after, test } from 'node:test';
-import { FaultRig, seededRandom } from '../helpers/fault-rig.ts';
+import { test } from 'node:test';
+import { seededRandom, startRig } from '../helpers/fault-rig.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-const rigs: FaultRig[] = [];
-after(async () => { await Promise.all(rigs.map((rig) => rig.close())); });
-
-async function rig(messages: number): Promise<FaultRig> {
-  const made = await new FaultRig({ messages }).setup();
-  rigs.push(made);
-  return made;
-}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,7 +14,7 @@ test('kill -9 at random moments in a stream of moves: every move once', async (t
   for (const seed of seeds) {
     t.diagnostic(`seed ${seed} (FAULT_SEEDS=${seed} repeats this run)`);
     const random = seededRandom(seed);
-    const r = await rig(160);
+    const r = await startRig(160);
     let agent = await r.start();
     let kills = 0;
     // Two streams of 80 moves, each cut by a kill at a random moment (the checkpoint is
@@ -46,7 +37,7 @@ test('kill -9 at random moments in a stream of moves: every move once', async (t
 });
 
 test('kill -9 at each point between the writes: every move once', async (t) => {
-  const r = await rig(300);
+  const r = await startRig(300);
   const points = ['queue-written:2', 'queue-renamed:2', 'queue-sent:1', 'checkpoint-committed:1', 'checkpoint-written:1'];
   let agent = await r.start();
   await r.stop(agent);

@@ -2,21 +2,12 @@
 // backend that hangs, answers 429 with Retry-After and 503; and one that answers 500, which
 // OTLP says must not be retried: the agent drops that request and says what it could not send.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { FaultRig } from '../helpers/fault-rig.ts';
+import { test } from 'node:test';
+import { startRig } from '../helpers/fault-rig.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const rigs: FaultRig[] = [];
-after(async () => { await Promise.all(rigs.map((rig) => rig.close())); });
-
-async function rig(messages: number): Promise<FaultRig> {
-  const made = await new FaultRig({ messages }).setup();
-  rigs.push(made);
-  return made;
-}
-
 test('an outage: kill -9 during it, a restart during it, then recovery: every move once', async () => {
-  const r = await rig(150);
+  const r = await startRig(150);
   let agent = await r.start();
   await r.otlp.refuseConnections();
   const moving = r.move(60, 5);
@@ -36,7 +27,7 @@ test('an outage: kill -9 during it, a restart during it, then recovery: every mo
 });
 
 test('a backend that hangs, answers 429 with Retry-After, then 503: every move once', async () => {
-  const r = await rig(80);
+  const r = await startRig(80);
   const agent = await r.start();
   r.otlp.script.push('hang', { status: 429, retryAfter: '1' }, 503, 503);
   await r.move(80, 3);
@@ -49,7 +40,7 @@ test('a backend that hangs, answers 429 with Retry-After, then 503: every move o
 });
 
 test('a backend that answers 500: that request is dropped (OTLP: not retried), said and counted; every other move once', async () => {
-  const r = await rig(60);
+  const r = await startRig(60);
   const agent = await r.start();
   r.otlp.script.push(500);
   await r.move(60, 3);

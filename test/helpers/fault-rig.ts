@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { queueDirectory } from '../../src/exporters/delivery/push-exporter.ts';
 export { seededRandom } from '../../src/simulator/random.ts';
@@ -235,4 +236,11 @@ service:
     await Promise.all(this.lives.map((life) => life.exited));
     await this.otlp.stop();
   }
+}
+
+/** A rig for the calling test (or test file), closed when that test ends. */
+export async function startRig(messages: number): Promise<FaultRig> {
+  const rig = await new FaultRig({ messages }).setup();
+  after(() => rig.close());
+  return rig;
 }
