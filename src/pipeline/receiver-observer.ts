@@ -8,8 +8,8 @@ import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ObservedLogRecord, ObservedTelemetry } from '../component/observed-telemetry.ts';
-import { AGENT_VERSION } from '../version.ts';
 import { cardinalitySelector } from '../telemetry/cardinality.ts';
+import { AGENT_VERSION } from '../version.ts';
 
 /** A reader that exports nothing: it collects when the observer is asked. */
 class OnDemandReader extends MetricReader {

@@ -15,9 +15,9 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { ExporterStats } from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
+import { cardinalitySelector } from '../telemetry/cardinality.ts';
 import type { ComponentTelemetry, MetricDeclaration } from '../telemetry/declaration.ts';
 import { AGENT_VERSION } from '../version.ts';
-import { cardinalitySelector } from '../telemetry/cardinality.ts';
 
 export type SelfTelemetryLevel = 'none' | 'basic' | 'normal' | 'detailed';
 

@@ -4,11 +4,11 @@ import { BatchLogRecordProcessor, type LogRecordExporter, type ReadableLogRecord
 import {
   AggregationTemporality, type InstrumentType, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { cardinalityLimits } from '../../telemetry/cardinality.ts';
 import { temporalityFor } from '../gauge-temporality.ts';
 import type { ComponentSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import type { DebugConfig } from './config.ts';
 import { formatLogRecord, formatMetricsBasic, formatMetricsDetailed } from './format.ts';
-import { cardinalityLimits } from '../../telemetry/cardinality.ts';
 
 export interface TextSink {
   write(text: string): void;

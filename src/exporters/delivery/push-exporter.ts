@@ -11,6 +11,7 @@ import {
   type AggregationOption, AggregationTemporality, AggregationType, InstrumentType, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { Commit, ExporterSettings, LogStage, LogsExporter, MetricsExporter } from '../../component/component.ts';
+import { cardinalityLimits } from '../../telemetry/cardinality.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import { temporalityFor } from '../gauge-temporality.ts';
 import type { DeliverySettings } from './config.ts';
@@ -21,7 +22,6 @@ import {
 } from './payload.ts';
 import { MemoryQueue } from './queue.ts';
 import { HttpSender } from './sender.ts';
-import { cardinalityLimits } from '../../telemetry/cardinality.ts';
 
 /** What a push exporter's configuration must have (otlphttp's, after a preset expanded). */
 export interface PushConfig extends DeliverySettings {

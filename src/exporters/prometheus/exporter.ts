@@ -5,11 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { AggregationTemporality, type AggregationTemporalitySelector, MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import { cardinalitySelector } from '../../telemetry/cardinality.ts';
 import { temporalityFor } from '../gauge-temporality.ts';
 import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
 import { type PrometheusConfig, splitHostPort } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
-import { cardinalitySelector } from '../../telemetry/cardinality.ts';
 
 export function createPrometheusExporter(settings: ExporterSettings<PrometheusConfig>): MetricsExporter {
   const { config, log } = settings;
