@@ -65,7 +65,8 @@ export function mappingName(folder: MappedFolder): string {
   return folder.parentState !== undefined && folder.parentState !== 'unknown' ? `${folder.parentState}/${name}` : name;
 }
 
-function yamlName(name: string): string {
+/** A name as a YAML scalar: plain when that is safe, quoted otherwise (a path with a space, say). */
+export function yamlName(name: string): string {
   return /^[A-Za-z0-9._/-]+$/.test(name) && !/^[.]/.test(name) ? name : JSON.stringify(name);
 }
 

@@ -9,6 +9,7 @@ import type { State } from '../../src/backbone/states.ts';
 import type { FolderMap, MappedFolder } from '../../src/doctor/folder-map.ts';
 import { guessState, layoutBlock } from '../../src/doctor/layout-block.ts';
 import { check, checksOf, type JsonReport, runDoctor, site, writeConfig, type Site } from './fixture.ts';
+import { yamlName } from '../../src/doctor/layout-block.ts';
 
 async function doctorOn(s: Site, folders: string): Promise<{ report: JsonReport; text: string }> {
   const file = writeConfig(s, `layout-${Math.random().toString(36).slice(2)}.yaml`, `receivers:
@@ -60,7 +61,7 @@ test('unknown folders: each with its path and file count, and the mapping lines;
     'INT-10/AP-20/Incoming/tmp  2 files',
     'INT-10/AP-20/archive       1 file',
     'backbone_layout:  # under extensions: and service.extensions; receivers: layout:',
-    `  root: ${s.root}`,
+    `  root: ${yamlName(s.root)}`,
     '  states:',
     '    processed: [archive]    # guessed from the name: check',
     '    # STATE: [receive/tmp]  # put its state for STATE, then uncomment',
@@ -75,7 +76,7 @@ test('unknown folders: each with its path and file count, and the mapping lines;
   assert.deepEqual(stillUnknown.lines, [
     'INT-10/AP-20/archive  1 file',
     'backbone_layout:  # under extensions: and service.extensions; receivers: layout:',
-    `  root: ${s.root}`,
+    `  root: ${yamlName(s.root)}`,
     '  states:',
     '    receive: [receive/tmp]',
     '    processed: [old, archive]  # guessed from the name: check',

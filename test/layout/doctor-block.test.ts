@@ -11,6 +11,7 @@ import { loadConfigText } from '../../src/config/load-config.ts';
 import { targetFromConfig } from '../../src/doctor/target.ts';
 import { scanBackboneRoot } from '../../src/receivers/backbone_folders/scanner.ts';
 import { check, checksOf, type JsonReport, runDoctor, site, writeConfig } from '../doctor/fixture.ts';
+import { yamlName } from '../../src/doctor/layout-block.ts';
 
 const PIPELINE = `exporters: { debug: {} }
 service:
@@ -41,7 +42,7 @@ test('the block the doctor prints, pasted into the configuration, leaves no unkn
   assert.equal(block[0], 'backbone_layout:  # under extensions: and service.extensions; receivers: layout:');
   assert.deepEqual(block.map((line) => line.replace(/ {2,}#.*$/, '')), [
     'backbone_layout:',
-    `  root: ${s.root}`,
+    `  root: ${yamlName(s.root)}`,
     '  states:',
     '    processed: [Archive-2025]',
     '    error: [receive/failed]',

@@ -11,6 +11,9 @@ import { realWatcherFs } from '../../../src/receivers/backbone_events/watcher-fs
 import { CaptureHost } from '../../helpers/capture-host.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
+/** A path as the kernel writes it in /proc/mounts: white space as octal escapes. */
+const mountField = (p: string) => p.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+
 const MOUNTS = `/dev/vda / ext4 rw,relatime 0 0
 proc /proc proc rw 0 0
 tmpfs /tmp tmpfs rw 0 0
@@ -67,7 +70,7 @@ test('detection on this machine: statfs and the mount table agree on a local tem
   assert.equal(local.remote, false, JSON.stringify(local));
   assert.equal(typeof local.magic, 'number');
   const mounts = path.join(tempDir(), 'mounts');
-  writeFileSync(mounts, `/dev/vda / ext4 rw 0 0\nserver:/export ${dir} nfs4 rw 0 0\n`);
+  writeFileSync(mounts, `/dev/vda / ext4 rw 0 0\nserver:/export ${mountField(dir)} nfs4 rw 0 0\n`);
   const nfs = await detectFsType(realWatcherFs, dir, mounts);
   assert.deepEqual([nfs.name, nfs.remote], ['nfs4', true]);
 });
@@ -80,7 +83,7 @@ test('a root that does not exist yet: no crash, native', async () => {
 test('the receiver in auto mode on NFS: polls, says so in its log and in backbone.watcher.mode', async () => {
   const root = tempDir();
   const mounts = path.join(tempDir(), 'mounts');
-  writeFileSync(mounts, `/dev/vda / ext4 rw 0 0\nfs-1.efs.amazonaws.com:/ ${root} nfs4 rw 0 0\n`);
+  writeFileSync(mounts, `/dev/vda / ext4 rw 0 0\nfs-1.efs.amazonaws.com:/ ${mountField(root)} nfs4 rw 0 0\n`);
   const capture = new CaptureHost();
   const receiver = new EventsReceiver(eventsConfigSchema.parse({ root }), capture.host, capture.log, { mountsFile: mounts });
   await receiver.start();
