@@ -22,7 +22,7 @@ export async function agentScan(root: string, countOnly: readonly string[], scan
     collection_interval: 1s
     count_only_states: [${countOnly.join(', ')}]
 exporters:
-  debug: { export_interval: 1h }
+  debug: {}
 service:
   telemetry: { logs: { level: debug } }
   pipelines:

@@ -177,7 +177,7 @@ async function burstAgent(mode: 'native' | 'poll'): Promise<BurstResult> {
   const config = eventsConfigSchema.parse({ root: tree.root, watch_method: mode, poll_interval: `${POLL_MS}ms` });
   const receiver = new EventsReceiver(config, {
     meter: meterProvider.getMeter('bench'), logger: loggerProvider.getLogger('bench'), signals: new Set(['metrics', 'logs']),
-    commit: async () => ({ kept: true, lost: 0 }),
+    report: async () => {}, handOnLogs: () => {}, commit: async () => ({ kept: true, lost: 0 }),
   }, new AgentLog({ level: 'warn' }));
   await receiver.start();
   const moveTimes = await runMover(tree.plan);
@@ -325,7 +325,7 @@ async function idleAgent(cli: string, tree: string, mode: 'native' | 'poll'): Pr
     poll_interval: ${IDLE_POLL_MS}ms
     reconcile_interval: ${IDLE_POLL_MS}ms
 exporters:
-  debug: { export_interval: 1h }
+  debug: {}
 service:
   pipelines:
     metrics: { receivers: [backbone_events], exporters: [debug] }
@@ -417,7 +417,7 @@ async function followedRun(cli: string, tree: string, storage: string, flags: re
     root: ${tree}
     storage: ${storage}
 exporters:
-  debug: { export_interval: 1h }
+  debug: {}
 service:
   pipelines:
     metrics: { receivers: [backbone_folders, backbone_events], exporters: [debug] }

@@ -44,6 +44,8 @@ type JsonSchema = {
   minLength?: number; minItems?: number; pattern?: string;
   /** durationIn()'s range, "1s to 24h". */
   'x-duration-range'?: string;
+  /** retiredKey()'s advice: the key is refused, saying what to write instead. */
+  'x-retired'?: string;
 };
 
 // --- Comments above the keys, through the TypeScript compiler ----------------------------
@@ -214,6 +216,10 @@ function keyTable(schema: z.ZodType, minimal: Record<string, unknown>, docs: Map
       const dotted = `${prefix}${key}`;
       if (child.properties) {
         walk(child, `${dotted}.`, new Set(child.required ?? []), givenInMinimal || valueAt(minimal, dotted) !== undefined);
+        continue;
+      }
+      if (child['x-retired'] !== undefined) {
+        rows.push(`| \`${dotted}\` | retired | | ${cell(`Refused: ${child['x-retired']}.`)} |`);
         continue;
       }
       const given = valueAt(minimal, dotted) !== undefined || givenInMinimal;

@@ -2,12 +2,11 @@
 // pipeline builder, in the shape of the OpenTelemetry Collector: a factory with a type name,
 // a stability level and a config schema with defaults, that creates the component itself.
 import type { Logger, Meter } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import type { AggregationTemporalitySelector, IMetricReader, MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { AggregationTemporalitySelector, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type * as z from 'zod';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { ComponentKind, Signal } from './component-id.ts';
+import type { LogsConsumer, MetricShape, MetricsConsumer } from './consumer.ts';
 import type { ObservedTelemetry } from './observed-telemetry.ts';
 
 export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
@@ -80,11 +79,25 @@ export interface Lifecycle {
   shutdown(): Promise<void>;
 }
 
-/** Where a receiver sends its data: fans out to every pipeline the receiver is in. */
+/**
+ * Where a receiver sends its data, as the Collector's receivers hand a batch to the next
+ * consumer. It records on `meter` and emits on `logger`; what it recorded leaves as one batch
+ * when it calls report() (after each poll or scan: its data points carry that time); what it
+ * emitted leaves as one batch when it calls handOnLogs(), report() or commit() (at the end of
+ * its round), and at the latest a second after it was emitted. Batches go to every pipeline
+ * the receiver is in.
+ */
 export interface ReceiverHost {
   meter: Meter;
   logger: Logger;
   signals: ReadonlySet<Signal>;
+  /**
+   * Collects what the receiver recorded as of now and hands it, with the log records emitted
+   * so far, to its pipelines. Reports never overlap: a call made during one waits for it.
+   */
+  report(): Promise<void>;
+  /** Hands the log records emitted so far to its pipelines, as one batch: the end of a round. */
+  handOnLogs(): void;
   /**
    * Hands every log record the receiver emitted so far to the sending queues of the exporters
    * of its pipelines, without waiting for the network, and says whether each kept it as it
@@ -114,7 +127,7 @@ export interface ReceiverLeadership {
   flush(): Promise<void>;
 }
 
-/** The answer to ReceiverHost.commit() and LogStage.commit(). */
+/** The answer to ReceiverHost.commit() and LogsConsumer.commit(). */
 export interface Commit {
   /**
    * True when every exporter took what was emitted: a disk queue wrote it and fsynced it (it
@@ -133,18 +146,6 @@ export interface Commit {
   lost: number;
 }
 
-/** A logs pipeline stage (a processor's, an exporter's) that can answer commit(). */
-export interface LogStage extends LogRecordProcessor {
-  /** Passes on what it holds (a batch) and asks the next stage; an exporter queues it. */
-  commit(): Promise<Commit>;
-}
-
-/** The stage's answer; a stage that cannot answer counts as not kept. */
-export function commitStage(stage: LogRecordProcessor): Promise<Commit> {
-  const candidate = stage as Partial<LogStage>;
-  return typeof candidate.commit === 'function' ? candidate.commit() : Promise.resolve({ kept: false, lost: 0 });
-}
-
 /** The answers of several stages (a fan-out to several exporters): kept by all, lost summed. */
 export function commitAll(answers: readonly Commit[]): Commit {
   return { kept: answers.every((a) => a.kept), lost: answers.reduce((sum, a) => sum + a.lost, 0) };
@@ -155,16 +156,20 @@ export interface ReceiverFactory<Config = unknown, Parsed = Config> extends Fact
   createReceiver(settings: ComponentSettings<Config>, host: ReceiverHost): Lifecycle;
 }
 
-/** An exporter as one metrics pipeline uses it: push exporters come in a periodic reader. */
+/** An exporter as one metrics pipeline uses it: it consumes batches in the shape it asks for. */
 export interface MetricsExporter {
-  reader: IMetricReader;
+  consumer: MetricsConsumer;
+  shape: MetricShape;
   /** Runs before receivers start; a failure (a port in use, say) stops the agent. */
   start?(): Promise<void>;
+  /** Sends what is queued within the shutdown signal's time, then closes. */
+  shutdown(): Promise<void>;
 }
 
 export interface LogsExporter {
-  processor: LogRecordProcessor;
+  consumer: LogsConsumer;
   start?(): Promise<void>;
+  shutdown(): Promise<void>;
 }
 
 /** The agent's own counters for one exporter in one pipeline (otelcol_exporter_*). */
@@ -222,18 +227,13 @@ export interface ProcessorSettings<Config> extends ComponentSettings<Config> {
 }
 
 /**
- * What a processor does in one pipeline. The agent builds each pipeline on the SDK (one
- * MeterProvider or LoggerProvider), so a processor acts where the SDK lets it: on the
- * pipeline's resource, on the Meter receivers write to, or as a stage log records pass
- * through. Stages run in the order the pipeline lists the processors. Every part is optional.
+ * What a processor does in one pipeline: a stage for each signal it takes, made with the
+ * stage after it (the next processor, or the pipeline's exporters), as the Collector's
+ * processors are. Stages run in the order the pipeline lists the processors.
  */
 export interface PipelineProcessor {
-  /** The pipeline's resource, changed; applied once, when the pipeline is built. */
-  resource?(resource: Resource): Resource;
-  /** Wraps the Meter that receivers write to in a metrics pipeline. */
-  meter?(meter: Meter): Meter;
-  /** A logs pipeline stage: gets every record and passes the ones it keeps on to `next`. */
-  logs?(next: LogRecordProcessor): LogRecordProcessor;
+  metrics?(next: MetricsConsumer): MetricsConsumer;
+  logs?(next: LogsConsumer): LogsConsumer;
   /** True while data must be refused where it enters the pipeline (memory_limiter). */
   refusing?(): boolean;
   start?(): Promise<void>;

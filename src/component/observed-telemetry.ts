@@ -15,7 +15,7 @@ export interface ObservedLogRecord {
 export interface ObservedTelemetry {
   /** The configuration file the agent runs. */
   configFile: string;
-  /** The receivers' metrics as of now (collected on each call). */
+  /** Each receiver's metrics as of its last report (collection_interval), one batch per receiver. */
   collectMetrics(): Promise<ResourceMetrics[]>;
   /** Calls `listener` with every log record a receiver emits; returns how to stop. */
   onLogRecord(listener: (record: ObservedLogRecord) => void): () => void;

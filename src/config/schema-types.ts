@@ -69,3 +69,16 @@ export const httpUrl = z.string().refine((value) => {
 
 export const stringMap = z.record(z.string(), z.string()).default({});
 
+
+/**
+ * A key that was taken once and is no longer: written, it is a configuration error that says
+ * what to write instead (rather than "unknown key", which would leave the user guessing).
+ */
+export function retiredKey(instead: string) {
+  return z.unknown().optional().superRefine((value, ctx) => {
+    if (value !== undefined) ctx.addIssue({ code: 'custom', input: value, message: `no longer taken: ${instead}` });
+  }).meta({ 'x-retired': instead });
+}
+
+/** What replaced export_interval, said where it is written. */
+export const EXPORT_INTERVAL_RETIRED = 'metrics leave when a receiver collects them. To send less often, raise the receivers\' collection_interval (service.telemetry.metrics.interval for the agent\'s own); for fewer, larger requests, add a batch processor (docs/pipeline.md)';

@@ -23,6 +23,8 @@ export const serviceSchema = z.strictObject({
     metrics: z.strictObject({
       level: z.enum(['none', 'basic', 'normal', 'detailed']).default('normal'),
       pipelines: idList.default([]),
+      /** How often they are collected for those pipelines (and the leader_election gauge for its pipelines). */
+      interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
     }).prefault({}),
   }).prefault({}),
   /** Resource attributes added to everything the agent sends (deployment.environment, k8s.pod.name...). */

@@ -19,7 +19,7 @@ import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { LeadershipChange, Term } from '../extensions/leader_election/elector.ts';
 import { type LeaderElection, leaderElectionOf } from '../extensions/leader_election/factory.ts';
 import * as telemetry from '../extensions/leader_election/telemetry.ts';
-import { gatedMeter } from '../processors/meter-wrappers.ts';
+import { gatedMeter } from './gated-meter.ts';
 import { isInside } from '../backbone/paths.ts';
 import { emitEvent, observableGauge } from '../telemetry/instruments.ts';
 
@@ -50,7 +50,9 @@ export class Leadership {
   private readonly roots: ReadonlyMap<string, readonly string[]>;
   private readonly receivers: LeaderOnlyReceiver[] = [];
   private election: LeaderElection | undefined;
-  private loggers: Logger[] = [];
+  private logger: Logger | undefined;
+  /** Hands backbone.agent.leader and the change records on at once. */
+  private report: () => Promise<void> = async () => {};
   private run: Run | undefined;
   /** Starts of terms, one after the other. */
   private transitions: Promise<void> = Promise.resolve();
@@ -89,15 +91,18 @@ export class Leadership {
     return this.receivers.length;
   }
 
-  /** Finds the extension among the running ones, and where to say whether this agent leads. */
-  bind(extensions: readonly { component: Lifecycle }[], meters: readonly Meter[], loggers: readonly Logger[]): void {
+  /**
+   * Finds the extension among the running ones, and where to say whether this agent leads:
+   * `report` hands what the meter and logger took on to the pipelines (the service also calls
+   * it every service.telemetry.metrics.interval).
+   */
+  bind(extensions: readonly { component: Lifecycle }[], meter: Meter, logger: Logger, report: () => Promise<void>): void {
     this.election = extensions.map(({ component }) => leaderElectionOf(component)).find((e) => e !== undefined);
     if (this.election === undefined) throw new Error('leader election: the leader_election extension is not running');
     const elector = this.election.elector;
-    for (const meter of meters) {
-      observableGauge(meter, telemetry.agentLeader).addCallback((observer) => observer.observe(elector.leader ? 1 : 0));
-    }
-    this.loggers = [...loggers];
+    observableGauge(meter, telemetry.agentLeader).addCallback((observer) => observer.observe(elector.leader ? 1 : 0));
+    this.logger = logger;
+    this.report = report;
   }
 
   /** Begins campaigning; returns once this agent is a standby, or the leader with its receivers started. */
@@ -114,6 +119,8 @@ export class Leadership {
     } finally {
       this.starting = false;
     }
+    // Whether this agent leads is said at once, not at the next interval.
+    void this.report();
     if (this.startFailure) throw this.startFailure;
   }
 
@@ -161,12 +168,13 @@ export class Leadership {
     const fields = { leader, epoch: term.epoch, holder: this.election!.elector.identity };
     if (severity === 'WARN') this.log.warn(body, fields);
     else this.log.info(body, fields);
-    for (const logger of this.loggers) {
-      emitEvent(logger, telemetry.leaderChanged, {
+    if (this.logger) {
+      emitEvent(this.logger, telemetry.leaderChanged, {
         severity, body,
         attributes: { [telemetry.LEADER_ATTR]: leader, [telemetry.EPOCH_ATTR]: term.epoch, [telemetry.HOLDER_ATTR]: this.election!.elector.identity },
       });
     }
+    void this.report();
   }
 
   private async startRun(run: Run): Promise<void> {
@@ -219,6 +227,8 @@ export class Leadership {
       ...receiver.host,
       meter: gatedMeter(receiver.host.meter, holding, fenced),
       logger: gatedLogger(receiver.host.logger, holding, fenced),
+      report: () => (holding() ? receiver.host.report() : Promise.resolve()),
+      handOnLogs: () => { if (holding()) receiver.host.handOnLogs(); },
       leadership,
     };
   }

@@ -5,9 +5,10 @@
 //
 // Components count into plain numbers here; observable instruments read them at each
 // collection. The numbers reach users two ways: every prometheus exporter serves them beside
-// its pipeline's data (through a MetricProducer of the agent's own MeterProvider), and the
-// metrics pipelines listed under service.telemetry.metrics.pipelines carry them like any
-// receiver's data, through their processors and exporters.
+// its pipeline's data (through a MetricProducer of the agent's own MeterProvider, collected
+// when scraped), and the metrics pipelines listed under service.telemetry.metrics.pipelines
+// carry them like any receiver's data, through their processors and exporters, every
+// service.telemetry.metrics.interval.
 import { type Attributes, type Meter, type Observable, ValueType } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -56,7 +57,7 @@ export const RECEIVER_ACCEPTED_LOGS: MetricDeclaration = counterDeclaration('ote
   'Log records a receiver handed to its pipelines (once per pipeline).');
 export const RECEIVER_REFUSED = perSignal({ metrics: 'otelcol_receiver_refused_metric_points', logs: 'otelcol_receiver_refused_log_records' },
   (name, s) => counterDeclaration(name, s, ['receiver'],
-  `${ITEM_WORDS[s]} a pipeline refused (memory_limiter above its limit)${s === 'metrics' ? '; counts recordings of counters and histograms, while gauges are simply not collected' : ''}.`));
+  `${ITEM_WORDS[s]} a pipeline refused (memory_limiter above its limit)${s === 'metrics' ? ': the data points of every batch refused whole' : ''}.`));
 export const PROCESSOR_REFUSED = perSignal({ metrics: 'otelcol_processor_refused_metric_points', logs: 'otelcol_processor_refused_log_records' },
   (name, s) => counterDeclaration(name, s, ['processor'],
   `${ITEM_WORDS[s]} a memory_limiter refused.`));
@@ -145,8 +146,9 @@ export class SelfTelemetry {
     this.add(RECEIVER_ACCEPTED_LOGS.name, { receiver: id }, records);
   }
 
-  refused(receiver: string, processor: string, signal: Signal, items: number): void {
-    this.add(RECEIVER_REFUSED[signal].name, { receiver }, items);
+  /** Items a memory_limiter refused; `receiver` is undefined for the agent's own data. */
+  refused(receiver: string | undefined, processor: string, signal: Signal, items: number): void {
+    if (receiver !== undefined) this.add(RECEIVER_REFUSED[signal].name, { receiver }, items);
     this.add(PROCESSOR_REFUSED[signal].name, { processor }, items);
   }
 
@@ -161,7 +163,7 @@ export class SelfTelemetry {
     };
   }
 
-  /** Creates the observable instruments on a Meter (the agent's own, or a pipeline's). */
+  /** Creates the observable instruments on a Meter (the agent's own, or the source of the pipelines that carry them). */
   register(meter: Meter): void {
     if (this.level === 'none') return;
     const declarations = this.level === 'basic' ? BASIC : NORMAL;

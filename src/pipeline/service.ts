@@ -1,39 +1,42 @@
-// Builds the running agent from a loaded configuration: one MeterProvider and one
-// LoggerProvider per pipeline, its processors applied (to its resource, to the Meter
-// receivers write to, as stages log records pass through), exporters attached, receivers
-// writing through a fan-out to every pipeline they are in. Starts exporters, processors,
-// extensions, then receivers; stops in the reverse order and flushes within
-// service.shutdown_timeout. Keeps the component statuses the health check shows and the
-// agent's own metrics (self-telemetry.ts).
-import { diag, DiagLogLevel, type Logger, type LogRecord, type Meter } from '@opentelemetry/api';
+// Builds the running agent from a loaded configuration, as the OpenTelemetry Collector does:
+// each pipeline is a chain of consumers, its processors in the order listed and then its
+// exporters; each receiver is a source (sources.ts) whose batches enter every pipeline it is
+// in. A metrics pipeline whose exporters want different shapes (delta for one, exponential
+// histograms for another) has a chain per shape, through the same processors. Starts
+// exporters, processors, extensions, then receivers; stops in the reverse order and flushes
+// within service.shutdown_timeout. Keeps the component statuses the health check shows and
+// the agent's own metrics (self-telemetry.ts).
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { type IMetricReader, MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
-  type Commit, commitAll, commitStage, type ExporterFactory, type ExporterSettings, type Lifecycle, type LogStage, type PipelineProcessor,
+  commitAll, type Commit, type ExporterFactory, type ExporterSettings, type Lifecycle, type LogsExporter, type MetricsExporter, type PipelineProcessor,
 } from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
+import {
+  countPoints, DEFAULT_SHAPE, type LogBatch, type LogsConsumer, type MetricBatch, type MetricShape, type MetricsConsumer, shapeKey,
+} from '../component/consumer.ts';
 import type { AgentConfig, ComponentEntry, PipelineConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
-import { gatedMeter } from '../processors/meter-wrappers.ts';
-import { AGENT_NAME, AGENT_VERSION } from '../version.ts';
+import { AGENT_NAME } from '../version.ts';
 import { StatusBoard } from './component-status.ts';
-import { fanOutLogger, fanOutMeter } from './fan-out.ts';
+import { fanOutLogs, fanOutMetrics } from './fan-out.ts';
 import { Leadership } from './leadership.ts';
 import { ReceiverObserver } from './receiver-observer.ts';
 import { buildResource } from './resource.ts';
 import { SelfTelemetry } from './self-telemetry.ts';
+import { Source } from './source.ts';
 
 interface RunningPipeline {
   id: string;
   signal: Signal;
-  meterProvider?: MeterProvider;
-  loggerProvider?: LoggerProvider;
-  /** The first stage of a logs pipeline: where commit() starts. */
-  logHead?: LogRecordProcessor;
+  processors: { id: string; instance: PipelineProcessor }[];
+  /** Metrics: the first stage for each shape the exporters want, by shapeKey. */
+  metricHeads: Map<string, { shape: MetricShape; head: MetricsConsumer }>;
+  /** Logs: the first stage, where commit() starts. */
+  logHead?: LogsConsumer;
+  exporters: (MetricsExporter | LogsExporter)[];
   /** Log records a memory_limiter refused at the entry: lost after they were reported (see Commit.lost). */
   refusedLogs: number;
-  processors: { id: string; instance: PipelineProcessor }[];
 }
 
 export class Service {
@@ -43,6 +46,11 @@ export class Service {
   private readonly exporterStarts: (() => Promise<void>)[] = [];
   private readonly receivers: { id: string; component: Lifecycle }[] = [];
   private readonly extensions: { id: string; component: Lifecycle }[] = [];
+  /** Every source of batches: the receivers', the agent's own metrics, the leadership's. */
+  private readonly sources: Source[] = [];
+  /** Sources without a schedule of their own, reported every service.telemetry.metrics.interval. */
+  private readonly periodic: Source[] = [];
+  private periodicTimer: NodeJS.Timeout | undefined;
   /** With a leader_election extension: starts and stops the receivers that run on the leader only. */
   private readonly leadership: Leadership | undefined;
   private started = false;
@@ -73,38 +81,47 @@ export class Service {
         });
         return { id, instance };
       });
-      const running: RunningPipeline = { id: pipeline.id, signal: pipeline.signal, processors, refusedLogs: 0 };
-      const pipelineResource = processors.reduce<Resource>((current, { instance }) => instance.resource?.(current) ?? current, resource);
+      const running: RunningPipeline = {
+        id: pipeline.id, signal: pipeline.signal, processors, metricHeads: new Map(), exporters: [], refusedLogs: 0,
+      };
       const carriesSelfMetrics = selfPipelines.has(pipeline.id);
       if (pipeline.signal === 'metrics') {
-        const readers: IMetricReader[] = pipeline.exporters.map((id) => {
+        const byShape = new Map<string, { shape: MetricShape; consumers: MetricsConsumer[] }>();
+        for (const id of pipeline.exporters) {
           const entry = this.config.exporters.get(id)!;
           const exporter = entry.factory.createMetricsExporter!(this.exporterSettings(id, entry, pipeline, !carriesSelfMetrics));
+          running.exporters.push(exporter);
           if (exporter.start) this.exporterStarts.push(exporter.start);
-          return exporter.reader;
-        });
-        running.meterProvider = new MeterProvider({ resource: pipelineResource, readers });
-        if (carriesSelfMetrics) this.selfTelemetry.register(this.pipelineMeter(running, 'backbone-otel-agent/self'));
+          const key = shapeKey(exporter.shape);
+          let group = byShape.get(key);
+          if (!group) byShape.set(key, (group = { shape: exporter.shape, consumers: [] }));
+          group.consumers.push(exporter.consumer);
+        }
+        // Stages in the order listed: the first processor sees each batch first.
+        for (const [key, { shape, consumers }] of byShape) {
+          let head = fanOutMetrics(consumers);
+          for (const { instance } of [...processors].reverse()) head = instance.metrics?.(head) ?? head;
+          running.metricHeads.set(key, { shape, head });
+        }
       } else {
-        const exporterProcessors: LogRecordProcessor[] = pipeline.exporters.map((id) => {
+        const consumers = pipeline.exporters.map((id) => {
           const entry = this.config.exporters.get(id)!;
           const exporter = entry.factory.createLogsExporter!(this.exporterSettings(id, entry, pipeline, false));
+          running.exporters.push(exporter);
           if (exporter.start) this.exporterStarts.push(exporter.start);
-          return withCommit(exporter.processor);
+          return exporter.consumer;
         });
-        // Stages in the order listed: the first processor sees each record first.
-        let head: LogRecordProcessor = exporterProcessors.length === 1 ? exporterProcessors[0]! : new FanOutProcessor(exporterProcessors);
+        let head = fanOutLogs(consumers);
         for (const { instance } of [...processors].reverse()) head = instance.logs?.(head) ?? head;
         running.logHead = head;
-        running.loggerProvider = new LoggerProvider({ resource: pipelineResource, processors: [head] });
       }
       this.pipelines.push(running);
     }
 
-    // An extension that shows what the receivers report (status_page) reads it beside the pipelines, before any processor.
+    // An extension that shows what the receivers report (status_page) gets their batches too, before any processor.
     const observing = this.config.service.extensions.some((id) => this.config.extensions.get(id)!.factory.observesReceivers);
     this.observer = observing
-      ? new ReceiverObserver(resource, {
+      ? new ReceiverObserver({
         configFile: this.config.file,
         selfTotal: (name, match) => this.selfTelemetry.total(name, match),
         problems: () => this.log.openProblems(),
@@ -113,28 +130,29 @@ export class Service {
     for (const [id, entry] of this.config.receivers) {
       const inPipelines = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.includes(id));
       if (inPipelines.length === 0) continue;
-      const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
-      const meters: Meter[] = inPipelines.flatMap((p) => (p.meterProvider ? [this.receiverMeter(p, id, scope)] : []));
-      const loggers: Logger[] = inPipelines.flatMap((p) => (p.loggerProvider ? [this.receiverLogger(p, id, scope)] : []));
-      if (this.observer) {
-        meters.push(this.observer.meter(scope));
-        loggers.push(this.observer.logger(scope));
-      }
-      const signals = new Set<Signal>(inPipelines.map((p) => p.signal));
-      const status = this.status.register('receiver', id);
-      const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
+      const source = this.source(resource, inPipelines, id, this.observer);
       const logPipelines = inPipelines.filter((p) => p.logHead !== undefined);
       const commit = async (): Promise<Commit> => {
-        const answers = await Promise.all(logPipelines.map((p) => commitStage(p.logHead!)));
+        source.handOnLogs();
+        const answers = await Promise.all(logPipelines.map((p) => p.logHead!.commit()));
         const refused = logPipelines.reduce((sum, p) => sum + p.refusedLogs, 0);
         const refusingNow = logPipelines.some((p) => this.refusing(p) !== undefined);
         const all = commitAll(answers);
         return { kept: all.kept && !refusingNow, lost: all.lost + refused };
       };
-      const host = { meter: fanOutMeter(meters), logger: fanOutLogger(loggers), signals, commit };
+      const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
+      const host = {
+        meter: source.meter(scope), logger: source.logger(scope), signals: new Set<Signal>(inPipelines.map((p) => p.signal)),
+        report: () => source.report(), handOnLogs: () => source.handOnLogs(), commit,
+      };
+      const status = this.status.register('receiver', id);
+      const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
       if (this.leadership?.elects(id)) {
         // Runs on the leader only: the leadership controller makes and starts an instance per term.
-        const flush = async () => { await Promise.all(inPipelines.map((p) => p.loggerProvider?.forceFlush())); };
+        const flush = async () => {
+          await source.report();
+          await Promise.all(inPipelines.map((p) => this.flushPipeline(p)));
+        };
         this.leadership.add({ id, config: entry.config, host, status, flush, create: (termHost) => entry.factory.createReceiver(settings, termHost) });
         continue;
       }
@@ -155,12 +173,63 @@ export class Service {
     if (this.leadership) {
       // backbone.agent.leader and its change records go where the leader-only receivers' data goes.
       const carrying = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.some((id) => this.leadership!.elects(id)));
+      const source = this.source(resource, carrying, undefined, undefined);
+      this.periodic.push(source);
       const scope = `${AGENT_NAME}/extension/leader_election`;
-      this.leadership.bind(this.extensions,
-        carrying.flatMap((p) => (p.meterProvider ? [this.pipelineMeter(p, scope)] : [])),
-        carrying.flatMap((p) => (p.loggerProvider ? [p.loggerProvider.getLogger(scope, AGENT_VERSION)] : [])));
+      this.leadership.bind(this.extensions, source.meter(scope), source.logger(scope), () => source.report());
+    }
+    const carryingSelf = this.pipelines.filter((p) => selfPipelines.has(p.id));
+    if (carryingSelf.length > 0 && this.selfTelemetry.level !== 'none') {
+      const source = this.source(resource, carryingSelf, undefined, undefined);
+      this.periodic.push(source);
+      this.selfTelemetry.register(source.meter(`${AGENT_NAME}/self`));
     }
     this.selfTelemetry.start(resource);
+  }
+
+  /**
+   * A source whose batches enter `pipelines` (counted as receiver `receiver`'s when it is
+   * one), in every shape their exporters want, and reach the observer when given.
+   */
+  private source(resource: Resource, pipelines: RunningPipeline[], receiver: string | undefined, observer: ReceiverObserver | undefined): Source {
+    const shapes = pipelines.flatMap((p) => [...p.metricHeads.values()].map(({ shape }) => shape));
+    if (observer) shapes.push(DEFAULT_SHAPE);
+    const logsWanted = observer !== undefined || pipelines.some((p) => p.logHead !== undefined);
+    const source = new Source(resource, shapes, logsWanted, (error) =>
+      this.log.child({ component: receiver ?? 'agent' }).problem('collect', 'warn', `collecting metrics: ${error instanceof Error ? error.message : String(error)}`));
+    for (const pipeline of pipelines) {
+      for (const { shape, head } of pipeline.metricHeads.values()) source.metrics.route(shape, this.metricsEntry(pipeline, head, receiver));
+      if (pipeline.logHead) source.logs!.route(this.logsEntry(pipeline, pipeline.logHead, receiver));
+    }
+    if (observer && receiver !== undefined) {
+      source.metrics.route(DEFAULT_SHAPE, observer.metrics(receiver));
+      source.logs!.route(observer.logs());
+    }
+    this.sources.push(source);
+    return source;
+  }
+
+  /** Where a source's metric batches enter a pipeline: refused (and counted) while a memory_limiter says so. */
+  private metricsEntry(pipeline: RunningPipeline, head: MetricsConsumer, receiver: string | undefined): (batch: MetricBatch) => void {
+    return (batch) => {
+      const refusedBy = this.refusing(pipeline);
+      if (refusedBy === undefined) head.consumeMetrics(batch);
+      else this.selfTelemetry.refused(receiver, refusedBy, 'metrics', countPoints(batch));
+    };
+  }
+
+  /** Where a source's log batches enter a pipeline: counted, or refused while a memory_limiter says so. */
+  private logsEntry(pipeline: RunningPipeline, head: LogsConsumer, receiver: string | undefined): (batch: LogBatch) => void {
+    return (batch) => {
+      const refusedBy = this.refusing(pipeline);
+      if (refusedBy !== undefined) {
+        this.selfTelemetry.refused(receiver, refusedBy, 'logs', batch.length);
+        pipeline.refusedLogs += batch.length;
+        return;
+      }
+      if (receiver !== undefined) this.selfTelemetry.receiverAccepted(receiver, batch.length);
+      head.consumeLogs(batch);
+    };
   }
 
   private pipelineConfig(id: string): PipelineConfig {
@@ -187,43 +256,14 @@ export class Service {
     };
   }
 
-  /** The Meter of a pipeline as its processors shape it (filter, ...). */
-  private pipelineMeter(pipeline: RunningPipeline, scope: string): Meter {
-    const meter = pipeline.meterProvider!.getMeter(scope, AGENT_VERSION);
-    return pipeline.processors.reduce((current, { instance }) => instance.meter?.(current) ?? current, meter);
-  }
-
   /** The name of a processor that refuses data now (memory_limiter), if any. */
   private refusing(pipeline: RunningPipeline): string | undefined {
     return pipeline.processors.find(({ instance }) => instance.refusing?.())?.id;
   }
 
-  private receiverMeter(pipeline: RunningPipeline, receiver: string, scope: string): Meter {
-    const meter = this.pipelineMeter(pipeline, scope);
-    if (!pipeline.processors.some(({ instance }) => instance.refusing)) return meter;
-    let refusedBy = '';
-    return gatedMeter(meter, () => {
-      refusedBy = this.refusing(pipeline) ?? '';
-      return refusedBy === '';
-    }, (items) => this.selfTelemetry.refused(receiver, refusedBy, 'metrics', items));
-  }
-
-  /** A receiver's Logger for one pipeline: counts what it hands in, refuses while a memory_limiter says so. */
-  private receiverLogger(pipeline: RunningPipeline, receiver: string, scope: string): Logger {
-    const logger = pipeline.loggerProvider!.getLogger(scope, AGENT_VERSION);
-    return {
-      emit: (record: LogRecord) => {
-        const refusedBy = this.refusing(pipeline);
-        if (refusedBy !== undefined) {
-          this.selfTelemetry.refused(receiver, refusedBy, 'logs', 1);
-          pipeline.refusedLogs++;
-          return;
-        }
-        this.selfTelemetry.receiverAccepted(receiver, 1);
-        logger.emit(record);
-      },
-      enabled: (options) => logger.enabled(options),
-    };
+  /** Hands on what a pipeline's processors hold and waits until its exporters sent it or a send failed. */
+  private async flushPipeline(pipeline: RunningPipeline): Promise<void> {
+    await Promise.all([...[...pipeline.metricHeads.values()].map(({ head }) => head.flush()), pipeline.logHead?.flush()]);
   }
 
   /** Starts everything; a component that cannot start stops the ones started before it. */
@@ -241,6 +281,10 @@ export class Service {
         }
       }
       await this.leadership?.start();
+      if (this.periodic.length > 0) {
+        this.periodicTimer = setInterval(() => { for (const source of this.periodic) void source.report(); }, this.config.service.telemetry.metrics.interval);
+        this.periodicTimer.unref();
+      }
       this.started = true;
       this.status.setAgent('running');
       const leaderOnly = this.leadership ? ` (and ${this.leadership.size} on the leader only)` : '';
@@ -252,22 +296,24 @@ export class Service {
   }
 
   /**
-   * Receivers stop first, then pipelines flush what they hold and exporters send what is
-   * queued, within service.shutdown_timeout: a little before it runs out, sending stops and
-   * what is left stays in the disk queues (storage) or is counted as lost.
+   * Receivers stop first; every source reports a last time; pipelines hand on what they hold
+   * and exporters send what is queued, within service.shutdown_timeout: a little before it
+   * runs out, sending stops and what is left stays in the disk queues (storage) or is counted
+   * as lost.
    */
   async shutdown(): Promise<void> {
     const timeout = this.config.service.shutdown_timeout;
     this.status.setAgent('stopping');
+    clearInterval(this.periodicTimer);
     const stopSendingTimer = setTimeout(() => this.stopSending.abort(), Math.max(timeout - Math.min(1000, timeout / 10), timeout / 2));
     const work = (async () => {
       await Promise.allSettled([...this.receivers.map(({ component }) => component.shutdown()), this.leadership?.stop()]);
-      await Promise.allSettled(this.pipelines.map((p) => p.meterProvider?.forceFlush()));
-      await Promise.allSettled(this.pipelines.map((p) => p.loggerProvider?.forceFlush()));
-      await Promise.allSettled(this.pipelines.flatMap((p) => [p.meterProvider?.shutdown(), p.loggerProvider?.shutdown()]));
+      await Promise.allSettled(this.sources.map((source) => source.report()));
+      await Promise.allSettled(this.pipelines.map((p) => this.flushPipeline(p)));
+      await Promise.allSettled(this.pipelines.flatMap((p) => p.exporters.map((exporter) => exporter.shutdown())));
       await Promise.allSettled(this.pipelines.flatMap((p) => p.processors.map(({ instance }) => instance.shutdown?.())));
+      await Promise.allSettled(this.sources.map((source) => source.shutdown()));
       await this.selfTelemetry.shutdown().catch(() => {});
-      await this.observer?.shutdown();
       await Promise.allSettled(this.extensions.map(({ component }) => component.shutdown()));
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -285,10 +331,15 @@ export class Service {
     this.started = false;
   }
 
-  /** Collects and exports now, for every pipeline, and waits until it is sent or a send failed (tests, shutdown). */
-  async flush(): Promise<void> {
-    await Promise.all(this.pipelines.map((p) => p.meterProvider?.forceFlush()));
-    await Promise.all(this.pipelines.map((p) => p.loggerProvider?.forceFlush()));
+  /**
+   * Every source reports now (unless `collect` is false: then only what they reported so far
+   * goes on), and every pipeline hands on and sends what it holds; waits until it is sent or a
+   * send failed (tests, the CLI's --once).
+   */
+  async flush(options: { collect?: boolean } = {}): Promise<void> {
+    if (options.collect === false) for (const source of this.sources) source.handOnLogs();
+    else await Promise.all(this.sources.map((source) => source.report()));
+    await Promise.all(this.pipelines.map((p) => this.flushPipeline(p)));
   }
 
   receiver(id: string): Lifecycle | undefined {
@@ -298,44 +349,6 @@ export class Service {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Passes each log record on to every exporter of a pipeline. */
-class FanOutProcessor implements LogStage {
-  private readonly processors: LogRecordProcessor[];
-  constructor(processors: LogRecordProcessor[]) {
-    this.processors = processors;
-  }
-  onEmit(record: ReadWriteLogRecord): void {
-    for (const processor of this.processors) processor.onEmit(record);
-  }
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.processors.map((processor) => processor.forceFlush()));
-  }
-  async commit(): Promise<Commit> {
-    return commitAll(await Promise.all(this.processors.map((processor) => commitStage(processor))));
-  }
-  async shutdown(): Promise<void> {
-    await Promise.all(this.processors.map((processor) => processor.shutdown()));
-  }
-}
-
-/**
- * An exporter's processor that cannot answer commit() (debug's, on the SDK's batch
- * processor) takes records without promising to keep them: it counts as kept once flushed.
- */
-function withCommit(processor: LogRecordProcessor): LogRecordProcessor {
-  if (typeof (processor as Partial<LogStage>).commit === 'function') return processor;
-  const stage: LogStage = {
-    onEmit: (record, context) => processor.onEmit(record, context),
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => processor.shutdown(),
-    commit: async () => {
-      await processor.forceFlush();
-      return { kept: true, lost: 0 };
-    },
-  };
-  return stage;
 }
 
 /**

@@ -119,7 +119,7 @@ test('run: SIGTERM flushes what is pending and exits 0', async () => {
   const file = configFile('run.yaml', `receivers:
   backbone_folders: { root: ${root}, collection_interval: 1h }
 exporters:
-  otlphttp: { endpoint: "${receiver.url}", export_interval: 1h }
+  otlphttp: { endpoint: "${receiver.url}" }
   prometheus: { endpoint: "127.0.0.1:${await freePort()}" }
 service:
   pipelines:

@@ -78,21 +78,23 @@ ${options.eventsSettings ?? ''}
     auth:
       basic: { username: ${DEFAULT_USER.username}, password: "${DEFAULT_USER.password}" }
     collection_interval: 1h
-${processors ? `processors:\n${processors.yaml}` : ''}
+processors:
+  # Log records gathered into requests of several, so that the bytes one record adds can be fitted.
+  batch/cost: { timeout: 1s }
+${processors?.yaml ?? ''}
 exporters:
   otlphttp:
     endpoint: ${otlp.url}
-    export_interval: 1h
   prometheus:
     endpoint: 127.0.0.1:${port}
-${all ? `  otlphttp/all:\n    endpoint: ${all.url}\n    export_interval: 1h\n` : ''}
+${all ? `  otlphttp/all:\n    endpoint: ${all.url}\n` : ''}
 service:
 ${options.selfMetrics ? '' : '  telemetry:\n    metrics:\n      level: none\n'}  pipelines:
     metrics:
       receivers: ${RECEIVERS}${list(processors?.metrics)}
       exporters: [otlphttp, prometheus]
     logs:
-      receivers: ${RECEIVERS}${list(processors?.logs)}
+      receivers: ${RECEIVERS}${list([...(processors?.logs ?? []), 'batch/cost'])}
       exporters: [otlphttp]
 ${all ? `    metrics/all:\n      receivers: ${RECEIVERS}\n      exporters: [otlphttp/all]\n    logs/all:\n      receivers: ${RECEIVERS}\n      exporters: [otlphttp/all]\n` : ''}`);
   } catch (error) {

@@ -233,7 +233,6 @@ exporters:
     endpoint: ${r.url}
     storage: ${storage}
     temporality: delta
-    export_interval: 100ms
     retry_on_failure:
       initial_interval: 20ms
       max_interval: 50ms

@@ -76,17 +76,14 @@ exporters:
     endpoint: 127.0.0.1:${agentPort}
   otlphttp:
     endpoint: ${backend.url}
-    export_interval: 1s
   otlphttp/down:
     endpoint: http://127.0.0.1:${closedPort}
-    export_interval: 1s
     timeout: 2s
     retry_on_failure:
       initial_interval: 200ms
       max_interval: 1s
   otlphttp/tiny_queue:
     endpoint: http://127.0.0.1:${closedPort}
-    export_interval: 1s
     sending_queue:
       queue_size: 1
 extensions:

@@ -83,12 +83,10 @@ exporters:
   otlphttp/json:
     endpoint: ${json.url}
     encoding: json
-    export_interval: 1h
   otlphttp/protobuf:
     endpoint: ${protobuf.url}
     encoding: protobuf
     compression: none
-    export_interval: 1h
   prometheus:
     endpoint: 127.0.0.1:${prometheusPort}
 service:

@@ -29,7 +29,7 @@ receivers:
   backbone_folders: { root: ${root}, collection_interval: 1h }
 exporters:
   prometheus: { endpoint: ${prometheus} }
-  otlphttp: { endpoint: ${otlp.url}, export_interval: 1h }
+  otlphttp: { endpoint: ${otlp.url} }
 extensions:
   status_page: { endpoint: ${statusPage} }
 service:

@@ -1,20 +1,30 @@
 // The debug exporter prints what the agent sends in a form a person can read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { LogsExporter, MetricsExporter } from '../../src/component/component.ts';
+import { DEFAULT_SHAPE } from '../../src/component/consumer.ts';
 import { createDebugLogsExporter, createDebugMetricsExporter } from '../../src/exporters/debug/exporter.ts';
 import { AgentLog } from '../../src/diagnostics/agent-log.ts';
+import { Source } from '../../src/pipeline/source.ts';
 
 function settings(verbosity: 'basic' | 'detailed') {
-  return { id: 'debug', config: { verbosity, export_interval: 3_600_000 }, log: new AgentLog({ sink: { write() {} } }) };
+  return { id: 'debug', config: { verbosity }, log: new AgentLog({ sink: { write() {} } }) };
+}
+
+/** A source whose batches go to the exporter, as a receiver's do in a pipeline. */
+function sourceInto(exporter: MetricsExporter | LogsExporter): Source {
+  const source = new Source(resourceFromAttributes({}), [DEFAULT_SHAPE], true, (error) => { throw error; });
+  const { consumer } = exporter;
+  if ('consumeMetrics' in consumer) source.metrics.route(DEFAULT_SHAPE, (batch) => consumer.consumeMetrics(batch));
+  else source.logs!.route((batch) => consumer.consumeLogs(batch));
+  return source;
 }
 
 async function printed(verbosity: 'basic' | 'detailed'): Promise<string> {
   let text = '';
-  const { reader } = createDebugMetricsExporter(settings(verbosity), { write: (t) => { text += t; } });
-  const provider = new MeterProvider({ readers: [reader] });
-  const meter = provider.getMeter('test');
+  const source = sourceInto(createDebugMetricsExporter(settings(verbosity), { write: (t) => { text += t; } }));
+  const meter = source.meter('test');
   const messages = meter.createObservableGauge('backbone.folder.messages');
   const issues = meter.createObservableGauge('backbone.folder.issues');
   meter.addBatchObservableCallback((result) => {
@@ -23,8 +33,8 @@ async function printed(verbosity: 'basic' | 'detailed'): Promise<string> {
     result.observe(messages, 3, { ...a, 'backbone.state': 'error' });
     result.observe(issues, 2, { ...a, 'backbone.state': 'error' });
   }, [messages, issues]);
-  await provider.forceFlush();
-  await provider.shutdown();
+  await source.report();
+  await source.shutdown();
   return text;
 }
 
@@ -44,10 +54,9 @@ test('detailed: every data point with its attributes', async () => {
 test('log records: time, severity, event name and body; detailed adds the attributes', async () => {
   for (const verbosity of ['basic', 'detailed'] as const) {
     let text = '';
-    const { processor } = createDebugLogsExporter(settings(verbosity), { write: (t) => { text += t; } });
-    const provider = new LoggerProvider({ processors: [processor] });
-    provider.getLogger('test').emit({ eventName: 'backbone.layout.unknown_folder', severityText: 'WARN', body: 'Folder x matches no state', attributes: { 'backbone.path': 'x' } });
-    await provider.forceFlush();
+    const source = sourceInto(createDebugLogsExporter(settings(verbosity), { write: (t) => { text += t; } }));
+    source.logger('test').emit({ eventName: 'backbone.layout.unknown_folder', severityText: 'WARN', body: 'Folder x matches no state', attributes: { 'backbone.path': 'x' } });
+    await source.report();
     assert.match(text, /^\d{4}-\d\d-\d\dT[\d:.]+Z WARN {2}backbone\.layout\.unknown_folder: Folder x matches no state\n/);
     assert.equal(/backbone\.path="x"/.test(text), verbosity === 'detailed');
   }
@@ -55,9 +64,8 @@ test('log records: time, severity, event name and body; detailed adds the attrib
 
 test('basic: one line per integration with its status and connectors, from the REST poller', async () => {
   let text = '';
-  const { reader } = createDebugMetricsExporter(settings('basic'), { write: (t) => { text += t; } });
-  const provider = new MeterProvider({ readers: [reader] });
-  const meter = provider.getMeter('test');
+  const source = sourceInto(createDebugMetricsExporter(settings('basic'), { write: (t) => { text += t; } }));
+  const meter = source.meter('test');
   const status = meter.createObservableGauge('backbone.integration.status');
   const online = meter.createObservableGauge('backbone.connector.online');
   const errors = meter.createObservableGauge('backbone.connector.issues_in_error');
@@ -70,7 +78,7 @@ test('basic: one line per integration with its status and connectors, from the R
     result.observe(online, 0, second);
     result.observe(errors, 3, second);
   }, [status, online, errors]);
-  await provider.forceFlush();
-  await provider.shutdown();
+  await source.report();
+  await source.shutdown();
   assert.match(text, /\n {2}INT-16 {2}STOPPED {2}AP-29 online; BP-30 OFFLINE, 3 in error\n/);
 });

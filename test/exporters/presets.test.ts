@@ -85,7 +85,6 @@ receivers:
     body_bytes: 400
 exporters:
 ${exporterYaml.replaceAll('RECEIVER', r.url)}
-    export_interval: 1h
 service:
   pipelines:
     metrics: { receivers: [loadgen], exporters: [${/^ {2}(\w+):/m.exec(exporterYaml)![1]}] }

@@ -29,10 +29,8 @@ receivers:
 exporters:
   otlphttp/listed:
     endpoint: ${listed.url}
-    export_interval: 1h
   otlphttp/unlisted:
     endpoint: ${unlisted.url}
-    export_interval: 1h
   prometheus:
     endpoint: 127.0.0.1:${port}
 service:

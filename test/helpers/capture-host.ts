@@ -22,6 +22,8 @@ export interface CollectedPoint {
 export class CaptureHost {
   readonly host: ReceiverHost;
   readonly logLines: string[] = [];
+  /** How many times the receiver reported. */
+  reports = 0;
   readonly log: AgentLog;
   private readonly exporter = new InMemoryLogRecordExporter();
   private readonly reader = new OnDemandReader();
@@ -35,6 +37,9 @@ export class CaptureHost {
       meter: this.meterProvider.getMeter('test'),
       logger: this.loggerProvider.getLogger('test'),
       signals: new Set(['metrics', 'logs']),
+      // Metrics are collected when the test asks (collect()); reports are only counted.
+      report: async () => { this.reports++; },
+      handOnLogs: () => {},
       // Every record is in the in-memory exporter as soon as it is emitted.
       commit: async () => ({ kept: true, lost: 0 }),
     };

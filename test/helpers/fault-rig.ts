@@ -85,7 +85,6 @@ exporters:
   otlphttp:
     endpoint: ${this.otlp.url}
     encoding: protobuf
-    export_interval: 1h
     timeout: 1s
     storage: ${this.queueStorage}
     retry_on_failure:

@@ -1,5 +1,6 @@
 // A receiver for tests only: emits `count` numbered log records (attribute test.seq, test.run)
-// at `per_tick` records per event-loop turn, and counts them on a counter. It stands in for
+// at `per_tick` records per event-loop turn, counts them on a counter and reports after each
+// turn (as a receiver reports after each poll). It stands in for
 // "thousands of transitions" where the test needs to know exactly what was generated.
 import { SeverityNumber } from '@opentelemetry/api';
 import * as z from 'zod';
@@ -47,6 +48,7 @@ export const loadgenReceiverFactory: ReceiverFactory<z.infer<typeof schema>> = {
               counter.add(1);
               sizes.record(emitted % 100);
             }
+            await host.report();
             await tick();
           }
           log.info(`loadgen: emitted ${emitted} record(s)`);

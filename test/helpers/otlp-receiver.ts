@@ -36,6 +36,8 @@ export interface ReceivedPoint {
   /** Which request brought it (0, 1, ...): the points of one export arrive in one request. */
   request: number;
   value: number;
+  /** When it was observed (time_unix_nano), in milliseconds since the epoch. */
+  timeMs: number;
   count?: number;
   sum?: number;
 }
@@ -79,6 +81,12 @@ export interface Attempt {
 }
 
 type Any = Record<string, unknown>;
+
+/** A fixed64 as the decoder gives it (a Long, a string or a number of nanoseconds), in milliseconds. */
+function nanosToMs(value: unknown): number {
+  const text = String(value ?? '0');
+  return /^\d+$/.test(text) ? Number(BigInt(text) / 1_000_000n) : Number.NaN;
+}
 
 function anyValue(value: Any | undefined): AttributeValue {
   if (!value) return '';
@@ -255,7 +263,7 @@ export class OtlpReceiver {
             for (const dp of (data.dataPoints as Any[] | undefined) ?? []) {
               const value = histogram ? Number(dp.sum ?? 0) : Number(dp.asInt ?? dp.asDouble ?? 0);
               this.points.push({
-                ...base, type, temporality, attributes: attributes(dp.attributes), value,
+                ...base, type, temporality, attributes: attributes(dp.attributes), value, timeMs: nanosToMs(dp.timeUnixNano),
                 ...(histogram ? { count: Number(dp.count ?? 0), sum: Number(dp.sum ?? 0) } : {}),
               });
             }

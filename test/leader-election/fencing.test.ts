@@ -56,7 +56,6 @@ extensions:
 exporters:
   otlphttp:
     endpoint: ${otlp.url}
-    export_interval: 250ms
 service:
   extensions: [leader_election]
   shutdown_timeout: 3s

@@ -49,7 +49,6 @@ extensions:
 exporters:
   otlphttp:
     endpoint: ${otlp.url}
-    export_interval: 200ms
 service:
   extensions: [leader_election]
   resource:

@@ -79,7 +79,6 @@ extensions:
 exporters:
   otlphttp:
     endpoint: ${otlp.url}
-    export_interval: 250ms
     timeout: 5s
     retry_on_failure:
       initial_interval: 50ms

@@ -55,7 +55,7 @@ export function verdictOf(outcome: SendOutcome, target: PushExporterTarget, url:
       return { status: 'fail', said: `the connection closed without an answer (${outcome.reason})`, fix: `Is ${endpoint} an OTLP/HTTP receiver (port 4318, not gRPC on 4317)? Does the port want https:// instead of http://?` };
     }
     if (status === 429) {
-      return { status: 'warn', said: `rate-limited (${outcome.reason})`, fix: `The backend limits this sender: the agent retries, but raise export_interval of ${target.id} if it persists.` };
+      return { status: 'warn', said: `rate-limited (${outcome.reason})`, fix: `The backend limits this sender: the agent retries, but raise the receivers' collection_interval, or add a batch processor to the pipelines of ${target.id}, if it persists.` };
     }
     if (status >= 500) {
       return { status: 'fail', said: `the backend is unavailable (${outcome.reason})`, fix: `Check the backend or Collector at ${host}. ${queued}` };

@@ -91,12 +91,6 @@ interface PointUnit {
   point: number;
 }
 
-export function countDataPoints(metrics: ResourceMetrics): number {
-  let count = 0;
-  for (const scope of metrics.scopeMetrics) for (const metric of scope.metrics) count += metric.dataPoints.length;
-  return count;
-}
-
 /** The part of `metrics` that holds the given points, in their original order. */
 function subset(metrics: ResourceMetrics, units: PointUnit[]): ResourceMetrics {
   const scopes = new Map<number, Map<number, number[]>>();

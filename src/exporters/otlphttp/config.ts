@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationIn, httpUrl, stringMap } from '../../config/schema-types.ts';
+import { durationIn, EXPORT_INTERVAL_RETIRED, httpUrl, retiredKey, stringMap } from '../../config/schema-types.ts';
 import { deliveryFields } from '../delivery/config.ts';
 
 export const otlpHttpShape = {
@@ -20,8 +20,7 @@ export const otlpHttpShape = {
    * Datadog distributions, New Relic). Prometheus-style stores want `explicit`.
    */
   histogram: z.enum(['explicit', 'exponential']).default('explicit'),
-  /** How often metrics are collected and sent. */
-  export_interval: durationIn(30_000, { min: 100, max: 24 * 3_600_000 }),
+  export_interval: retiredKey(EXPORT_INTERVAL_RETIRED),
   tls: z.strictObject({
     ca_file: z.string().default(''),
     insecure_skip_verify: z.boolean().default(false),

@@ -5,12 +5,13 @@
 // the preset expanded, with its secrets redacted.
 import * as z from 'zod';
 import type { ExporterFactory } from '../../component/component.ts';
+import { EXPORT_INTERVAL_RETIRED, retiredKey } from '../../config/schema-types.ts';
 import { type OtlpHttpConfig, otlpHttpConfigSchema, otlpHttpShape } from './config.ts';
 import { createOtlpLogsExporter, createOtlpMetricsExporter } from './exporter.ts';
 
 /** otlphttp keys a preset passes through as written; the rest the preset decides. */
 export const PASS_THROUGH = [
-  'compression', 'headers', 'timeout', 'export_interval', 'histogram', 'tls', 'retry_on_failure', 'sending_queue', 'storage', 'max_request_size',
+  'compression', 'headers', 'timeout', 'histogram', 'tls', 'retry_on_failure', 'sending_queue', 'storage', 'max_request_size',
 ] as const;
 
 type Expanded = Record<string, unknown>;
@@ -24,7 +25,7 @@ export function presetSchema<Shape extends z.ZodRawShape>(
   expand: (preset: z.infer<z.ZodObject<Shape>>) => Expanded,
 ): z.ZodType<OtlpHttpConfig, unknown> {
   const passThrough = Object.fromEntries(PASS_THROUGH.map((key) => [key, z.unknown().optional()]));
-  const strict = z.strictObject({ ...own, ...passThrough });
+  const strict = z.strictObject({ ...own, ...passThrough, export_interval: retiredKey(EXPORT_INTERVAL_RETIRED) });
   // Loose on the outside only so that print-config can encode the expanded form back
   // through it; decode checks every key strictly. Its shape also names the known keys for
   // "did you mean" hints.

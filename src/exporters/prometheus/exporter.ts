@@ -1,44 +1,58 @@
-// The prometheus exporter: a pull endpoint at http://<endpoint>/metrics. A plain pull
-// reader collects on each scrape and the SDK's serializer writes the text format; the names
-// get their unit suffixes first (naming.ts), which the SDK does not add. The server is
-// started before the receivers, so that a port already in use stops the agent clearly.
+// The prometheus exporter: a pull endpoint at http://<endpoint>/metrics. It keeps the last
+// point of every series the pipeline hands it (series-store.ts) and writes them in the text
+// format with the SDK's serializer when scraped; the names get their unit suffixes first
+// (naming.ts), which the SDK does not add. The server is started before the receivers, so
+// that a port already in use stops the agent clearly.
 import { createServer, type Server } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { AggregationTemporality, type AggregationTemporalitySelector, MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
-import { cardinalitySelector } from '../../telemetry/cardinality.ts';
-import { temporalityFor } from '../gauge-temporality.ts';
+import { AggregationTemporality, type AggregationTemporalitySelector, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
+import { DEFAULT_SHAPE } from '../../component/consumer.ts';
+import { temporalityOf } from '../../pipeline/metric-source.ts';
 import { type PrometheusConfig, splitHostPort } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
+import { SeriesStore } from './series-store.ts';
+
+const cumulative: AggregationTemporalitySelector = (instrument) => temporalityOf(DEFAULT_SHAPE, instrument);
 
 export function createPrometheusExporter(settings: ExporterSettings<PrometheusConfig>): MetricsExporter {
   const { config, log } = settings;
+  const store = new SeriesStore(config.metric_expiration);
   // The agent's own metrics (otelcol_*) are served beside the pipeline's, as the Collector serves its own.
-  const reader = new PullReader(settings.selfMetrics ? [settings.selfMetrics(cumulative)] : []);
+  const self: MetricProducer | undefined = settings.selfMetrics?.(cumulative);
   const serializer = new PrometheusSerializer('', false, undefined, false, !config.with_scope_info);
   let server: Server | undefined;
+
+  const scrape = async (): Promise<string> => {
+    const pipeline = store.snapshot();
+    let own: ResourceMetrics | undefined;
+    if (self) {
+      const { resourceMetrics, errors } = await self.collect();
+      for (const error of errors) log.problem('collect', 'warn', `collecting metrics for /metrics: ${String(error)}`);
+      own = resourceMetrics;
+    }
+    const resource = pipeline?.resource ?? own?.resource;
+    if (!resource) return '';
+    const all: ResourceMetrics = { resource, scopeMetrics: [...(pipeline?.scopeMetrics ?? []), ...(own?.scopeMetrics ?? [])] };
+    return serializer.serialize(withUnitSuffixes(all));
+  };
 
   const handle: Parameters<typeof createServer>[1] = (request, response) => {
     if (request.method !== 'GET' || !(request.url ?? '').startsWith('/metrics')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
       return;
     }
-    reader.collect().then(({ resourceMetrics, errors }) => {
-      for (const error of errors) log.problem('collect', 'warn', `collecting metrics for /metrics: ${String(error)}`);
+    scrape().then((text) => {
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      response.end(serializer.serialize(withUnitSuffixes(resourceMetrics)));
+      response.end(text);
     }, (error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${String(error)}\n`);
     });
   };
 
-  reader.onStop = async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server?.closeAllConnections();
-  };
-
   return {
-    reader,
+    consumer: { consumeMetrics: (batch) => store.take(batch), flush: async () => {} },
+    shape: DEFAULT_SHAPE,
     async start() {
       const { host, port } = splitHostPort(config.endpoint);
       server = createServer(handle);
@@ -48,19 +62,9 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
       });
       log.info(`serving Prometheus metrics on http://${config.endpoint}/metrics`);
     },
+    async shutdown() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections();
+    },
   };
-}
-
-const cumulative: AggregationTemporalitySelector = (instrument) => temporalityFor(instrument, () => AggregationTemporality.CUMULATIVE);
-
-/** Collects when scraped: cumulative sums and histograms, current gauges only. */
-class PullReader extends MetricReader {
-  onStop: () => Promise<void> = async () => {};
-  constructor(metricProducers: MetricProducer[]) {
-    super({ aggregationTemporalitySelector: cumulative, metricProducers, cardinalitySelector });
-  }
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {
-    await this.onStop();
-  }
 }

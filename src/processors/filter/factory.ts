@@ -1,15 +1,13 @@
 // filter: drops metrics, data points and log records that match OTTL conditions, as the
 // OpenTelemetry Collector's filter processor does (metrics.metric, metrics.datapoint,
 // logs.log_record), or, as before, metrics by name and log records by event name or severity
-// (include/exclude with * and ? wildcards, min_severity). A metric that is dropped as a whole
-// is never recorded in this pipeline (its instruments are no-ops there); a data point is
-// dropped where it is recorded or observed; log records are dropped as they pass.
+// (include/exclude with * and ? wildcards, min_severity), on every batch that passes.
 import { SeverityNumber } from '@opentelemetry/api';
-import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import * as z from 'zod';
 import type { ProcessorFactory } from '../../component/component.ts';
-import { conditionStage, KeepStage } from './log-conditions.ts';
-import { metricsFilter } from './metric-conditions.ts';
+import type { LogsConsumer } from '../../component/consumer.ts';
+import { conditionStage, keepStage } from './log-conditions.ts';
+import { metricsFilterStage } from './metric-conditions.ts';
 import { anyCondition, checkConditions } from './ottl/conditions.ts';
 import { dataPointContext, logRecordContext, metricContext } from './ottl/contexts.ts';
 import type { OttlContext } from './ottl/evaluate.ts';
@@ -75,17 +73,17 @@ function keeper(include: readonly string[], exclude: readonly string[]): (name: 
 }
 
 /** The stage for today's include/exclude and min_severity keys. */
-function keyStage(config: FilterConfig['logs'], next: LogRecordProcessor): KeepStage {
+function keyStage(config: FilterConfig['logs'], next: LogsConsumer): LogsConsumer {
   const keepName = keeper(config.include, config.exclude);
   const min = config.min_severity === undefined ? undefined : SEVERITIES[config.min_severity];
-  return new KeepStage((record) => {
+  return keepStage((record) => {
     const name = record.eventName ?? String(record.attributes['event.name'] ?? '');
     if ((config.include.length > 0 || config.exclude.length > 0) && !keepName(name)) return false;
     return min === undefined || record.severityNumber === undefined || record.severityNumber >= min;
   }, next);
 }
 
-function logStage(config: FilterConfig['logs'], next: LogRecordProcessor): LogRecordProcessor {
+function logStage(config: FilterConfig['logs'], next: LogsConsumer): LogsConsumer {
   const matches = anyCondition(config.log_record, logRecordContext);
   return matches ? conditionStage(matches, next) : keyStage(config, next);
 }
@@ -97,7 +95,8 @@ export const filterProcessorFactory: ProcessorFactory<FilterConfig> = {
   description: 'Drops metrics, data points and log records that match OTTL conditions (as the Collector\'s filter processor; see processors.md), or metrics by name and log records by event name or severity.',
   signals: ['metrics', 'logs'],
   configSchema: filterConfigSchema,
-  createProcessor: ({ config, signal }) => (signal === 'metrics'
-    ? metricsFilter(config.metrics, keeper(config.metrics.include, config.metrics.exclude))
-    : { logs: (next) => logStage(config.logs, next) }),
+  createProcessor: ({ config }) => ({
+    metrics: (next) => metricsFilterStage(next, config.metrics, keeper(config.metrics.include, config.metrics.exclude)),
+    logs: (next) => logStage(config.logs, next),
+  }),
 };

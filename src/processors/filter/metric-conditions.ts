@@ -1,37 +1,57 @@
-// The filter's metrics side: whole metrics are dropped by name (include/exclude) or by
-// `metrics.metric` conditions, checked once when an instrument is created; single data points
-// by `metrics.datapoint` conditions, checked where a value is recorded or observed, with its
-// attributes and the pipeline's resource.
-import type { Attributes, Meter } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import { filteredMeter, type InstrumentInfo } from '../meter-wrappers.ts';
+// The filter's metrics stage: a metric is dropped whole by name (include/exclude) or by a
+// `metrics.metric` condition; single data points by `metrics.datapoint` conditions, with
+// their attributes, their metric and the batch's resource. A metric left without data points
+// is dropped, as the Collector's filter processor does. A batch where nothing matches passes
+// on as it came.
+import { DataPointType, type MetricData, type MetricDescriptor } from '@opentelemetry/sdk-metrics';
+import type { MetricsConsumer } from '../../component/consumer.ts';
+import { metricsStage } from '../stage.ts';
 import { anyCondition } from './ottl/conditions.ts';
-import { dataPointContext, metricContext, type MetricView } from './ottl/contexts.ts';
+import { dataPointContext, METRIC_DATA_TYPE, type MetricDataType, metricContext, type MetricView } from './ottl/contexts.ts';
 
 export interface MetricsFilterConfig {
   metric: readonly string[];
   datapoint: readonly string[];
 }
 
-export function metricsFilter(config: MetricsFilterConfig, keepName: (name: string) => boolean) {
+const DATA_TYPE: Record<DataPointType, MetricDataType> = {
+  [DataPointType.GAUGE]: METRIC_DATA_TYPE.GAUGE,
+  [DataPointType.SUM]: METRIC_DATA_TYPE.SUM,
+  [DataPointType.HISTOGRAM]: METRIC_DATA_TYPE.HISTOGRAM,
+  [DataPointType.EXPONENTIAL_HISTOGRAM]: METRIC_DATA_TYPE.EXPONENTIAL_HISTOGRAM,
+};
+
+export function metricView(descriptor: MetricDescriptor, type: DataPointType, resourceAttributes: MetricView['resourceAttributes']): MetricView {
+  return { name: descriptor.name, description: descriptor.description, unit: descriptor.unit, type: DATA_TYPE[type], resourceAttributes };
+}
+
+export function metricsFilterStage(next: MetricsConsumer, config: MetricsFilterConfig, keepName: (name: string) => boolean): MetricsConsumer {
   const metricMatches = anyCondition(config.metric, metricContext);
   const pointMatches = anyCondition(config.datapoint, dataPointContext);
-  // The resource as this processor sees it: after the processors listed before it.
-  let resourceAttributes: Attributes = {};
-  const view = (instrument: InstrumentInfo): MetricView => ({ ...instrument, resourceAttributes });
-  return {
-    resource(resource: Resource): Resource {
-      resourceAttributes = resource.attributes;
-      return resource;
-    },
-    meter(meter: Meter): Meter {
-      return filteredMeter(meter, {
-        keepInstrument: (instrument) => keepName(instrument.name) && !metricMatches?.(view(instrument)),
-        pointFilter: pointMatches && ((instrument) => {
-          const metric = view(instrument);
-          return (attributes) => !pointMatches({ metric, attributes });
-        }),
-      });
-    },
-  };
+  return metricsStage(next, (batch) => {
+    let changed = false;
+    const scopeMetrics = batch.scopeMetrics.map((scope) => {
+      const metrics: MetricData[] = [];
+      for (const metric of scope.metrics) {
+        const view = metricView(metric.descriptor, metric.dataPointType, batch.resource.attributes);
+        if (!keepName(view.name) || metricMatches?.(view)) {
+          changed = true;
+          continue;
+        }
+        if (!pointMatches) {
+          metrics.push(metric);
+          continue;
+        }
+        const points = (metric.dataPoints as MetricData['dataPoints'][number][]).filter((point) => !pointMatches({ metric: view, attributes: point.attributes }));
+        if (points.length === metric.dataPoints.length) metrics.push(metric);
+        else {
+          changed = true;
+          if (points.length > 0) metrics.push({ ...metric, dataPoints: points } as MetricData);
+        }
+      }
+      return { scope: scope.scope, metrics };
+    }).filter((scope) => scope.metrics.length > 0);
+    if (!changed) return batch;
+    return scopeMetrics.length === 0 ? undefined : { resource: batch.resource, scopeMetrics };
+  });
 }

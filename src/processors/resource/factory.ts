@@ -1,12 +1,12 @@
 // resource: changes the resource attributes of everything a pipeline sends: insert (only
 // where absent), update (only where present), upsert, delete; and key=value pairs in the
 // format of OTEL_RESOURCE_ATTRIBUTES (write "${env:OTEL_RESOURCE_ATTRIBUTES}" to take that
-// variable, or any other, into one pipeline). The resource is one per pipeline, so this is
-// applied once, when the pipeline is built.
+// variable, or any other, into one pipeline). Applied to every batch that passes.
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import * as z from 'zod';
 import type { ProcessorFactory } from '../../component/component.ts';
 import { parseResourceAttributesEnv } from '../../pipeline/resource.ts';
+import { resourceLogsStage, resourceMetricsStage } from './stage.ts';
 
 const action = z.strictObject({
   key: z.string().min(1, 'expected an attribute name such as deployment.environment'),
@@ -45,5 +45,8 @@ export const resourceProcessorFactory: ProcessorFactory<ResourceConfig> = {
   description: 'Adds, overrides or deletes resource attributes (also from OTEL_RESOURCE_ATTRIBUTES-style text).',
   signals: ['metrics', 'logs'],
   configSchema: resourceConfigSchema,
-  createProcessor: ({ config }) => ({ resource: (resource) => applyResourceActions(resource, config) }),
+  createProcessor: ({ config }) => {
+    const change = (resource: Resource) => applyResourceActions(resource, config);
+    return { metrics: (next) => resourceMetricsStage(next, change), logs: (next) => resourceLogsStage(next, change) };
+  },
 };

@@ -19,6 +19,8 @@ const eventsShape = {
   root: receiverLayoutShape.root,
   /** native: file-system events plus periodic listings; poll: listings only; auto: poll on network file systems. */
   watch_method: z.enum(['native', 'poll', 'auto']).default('auto'),
+  /** How often the move counters and the dwell-time histogram are collected and sent (each move's log record leaves as soon as it is found). */
+  collection_interval: durationIn(30_000, { min: 1_000, max: 24 * 3_600_000 }),
   /** Poll mode: how often the state folders are listed. */
   poll_interval: durationIn(5_000, { min: 100, max: 3_600_000 }),
   /** Native mode: how often the state folders are listed anyway, to catch events the kernel dropped. */

@@ -74,6 +74,8 @@ export class EventsReceiver implements Lifecycle {
   private pumping: Promise<void> | undefined;
   private kickScheduled = false;
   private periodicTimer: NodeJS.Timeout | undefined;
+  /** Reports the counters and the dwell-time histogram every collection_interval. */
+  private collectionTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private burstTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
@@ -188,6 +190,9 @@ export class EventsReceiver implements Lifecycle {
     }
     this.schedulePeriodic();
     this.scheduleAfterWork();
+    // Moves leave as log records as they are found; the metrics they add up to, every collection_interval.
+    this.collectionTimer = setInterval(() => void this.host.report(), this.config.collection_interval);
+    this.collectionTimer.unref();
   }
 
   async shutdown(): Promise<void> {
@@ -195,6 +200,7 @@ export class EventsReceiver implements Lifecycle {
     this.native?.close();
     for (const timer of [this.periodicTimer, this.graceTimer, this.burstTimer, this.checkpointTimer]) clearTimeout(timer);
     clearInterval(this.periodicTimer);
+    clearInterval(this.collectionTimer);
     await this.pumping;
     await this.checkpointWrite;
     // What was reported is what the next start compares with.
@@ -325,6 +331,7 @@ export class EventsReceiver implements Lifecycle {
           const batch = [...this.hints];
           this.hints.clear();
           const checked = await this.reconciler.checkPaths(batch);
+          this.host.handOnLogs();
           if (checked.needFullRound) this.fullRoundRequested = true;
           this.warnOversized(checked.oversized);
           if (this.native && checked.newFolders.length > 0 && !this.stopped && await this.native.add(checked.newFolders)) {
@@ -343,6 +350,8 @@ export class EventsReceiver implements Lifecycle {
   }
 
   private afterRound(report: RoundReport): void {
+    // The moves this round found leave together.
+    this.host.handOnLogs();
     const types = new Set<string>();
     for (const problem of report.problems) {
       if (types.has(problem.type) || problem.type === 'root-missing') continue;

@@ -1,5 +1,6 @@
-// The backbone_folders receiver: scans on its own schedule (never overlapping itself) and
-// lets the metric callbacks read the last completed result.
+// The backbone_folders receiver: scans every collection_interval (never overlapping itself)
+// and reports after each scan, the metric callbacks reading the completed result: the
+// batch leaves when the scan is done and its points carry that time.
 import type { Attributes, Counter } from '@opentelemetry/api';
 import { layoutSpec } from '../../backbone/layout-config.ts';
 import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
@@ -24,8 +25,9 @@ export class FoldersReceiver implements Lifecycle {
   private lastScanDurationMs: number | undefined;
   /** Whether the last scan could open the root (undefined before the first scan). */
   private rootPresent: boolean | undefined;
-  /** The first scan: the first collection waits for it. */
+  /** The first scan (without its report): a collection asked for earlier (a flush) waits for it. */
   private firstScan: Promise<void> | undefined;
+  private started: Promise<void> | undefined;
   private readonly reportedUnknown = new Set<string>();
   private activeProblemTypes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -44,24 +46,27 @@ export class FoldersReceiver implements Lifecycle {
   async start(): Promise<void> {
     this.log.info('scanning Backbone folders', { root: this.config.root, interval_ms: this.config.collection_interval });
     // The first scan runs in the scan thread while the other receivers start (a tree of
-    // 200,000 messages takes seconds to stat); the first collection waits for it, so that the
-    // first export has data.
-    this.firstScan = this.scanOnce().then(() => this.schedule());
+    // 200,000 messages takes seconds to stat); a collection asked for before it ends waits for
+    // it, so that the first batch has data.
+    const first = this.scanOnce();
+    this.firstScan = this.running;
+    this.started = first.then(() => this.schedule());
     return Promise.resolve();
   }
 
   async shutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.firstScan;
+    await this.started;
     await this.running;
     await this.thread.close();
   }
 
-  /** Runs one scan now (if none is running) and waits for it. */
-  scanOnce(): Promise<void> {
+  /** Runs one scan now (if none is running), reports it, and waits for both. */
+  async scanOnce(): Promise<void> {
     this.running ??= this.scan().finally(() => { this.running = undefined; });
-    return this.running;
+    await this.running;
+    if (!this.stopped) await this.host.report();
   }
 
   private schedule(): void {

@@ -239,6 +239,8 @@ export class RestReceiver implements Lifecycle {
       this.up = 0;
       this.log.problem('internal', 'error', `poll failed: ${(error as Error).message}`);
     }
+    // What this poll found leaves now, its points carrying this time.
+    if (!this.stopped) await this.host.report();
   }
 
   private async pollApi(): Promise<void> {

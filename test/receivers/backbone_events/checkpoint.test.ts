@@ -30,7 +30,7 @@ receivers:
     grace_period: 300ms
     storage: ${storage}
 exporters:
-  otlphttp: { endpoint: "${otlp.url}", encoding: json, export_interval: 1h }
+  otlphttp: { endpoint: "${otlp.url}", encoding: json }
 service:
   pipelines:
     metrics: { receivers: [backbone_events], exporters: [otlphttp] }

@@ -37,7 +37,6 @@ exporters:
   otlphttp:
     endpoint: \${env:OTLP}
     encoding: protobuf
-    export_interval: 1h
 service:
   pipelines:
     metrics:

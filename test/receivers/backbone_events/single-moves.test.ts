@@ -98,7 +98,6 @@ exporters:
   otlphttp:
     endpoint: ${otlp.url}
     encoding: json
-    export_interval: 1h
 service:
   pipelines:
     metrics:

@@ -19,7 +19,7 @@ function agentYaml(root: string, extra = ''): string {
     collection_interval: 1h
 ${extra}
 exporters:
-  otlphttp: { endpoint: "${otlp.url}", export_interval: 1h }
+  otlphttp: { endpoint: "${otlp.url}" }
 service:
   pipelines:
     metrics: { receivers: [backbone_folders], exporters: [otlphttp] }

@@ -1,6 +1,7 @@
 // Runs the agent with a backbone_rest receiver against a simulated Backbone API, exporting
 // over OTLP/HTTP (JSON) into a real OTLP receiver, and polls on demand: each step clears
-// what was received, polls once, and flushes, so that a test sees exactly that step's output.
+// what was received, polls once (a poll reports its batch), and sends it, so that a test sees
+// exactly that step's output.
 import { DEFAULT_USER, type SimulatedBackboneApi } from '../../../src/simulator/backbone-api.ts';
 import type { RestReceiver } from '../../../src/receivers/backbone_rest/receiver.ts';
 import { OtlpReceiver, type ReceivedLog, type ReceivedPoint } from '../../helpers/otlp-receiver.ts';
@@ -51,7 +52,6 @@ exporters:
   otlphttp:
     endpoint: ${otlp.url}
     encoding: json
-    export_interval: 1h
     temporality: ${options.temporality ?? 'cumulative'}
 service:
   pipelines:
@@ -66,15 +66,18 @@ service:
   const receiver = (id = ids[0]!) => agent.service.receiver(id) as RestReceiver;
   // The first poll started with the agent: let it finish and export, so that steps begin clean.
   await Promise.all(ids.map((id) => receiver(id).pollOnce()));
-  await agent.service.flush();
+  await agent.service.flush({ collect: false });
   return {
     agent,
     otlp,
     receiver,
     async step() {
+      // What earlier polls reported is sent first, so that the step sees its own poll only.
+      await agent.service.flush({ collect: false });
       otlp.clear();
+      // Each poll reports what it found: the flush only sends it.
       await Promise.all(ids.map((id) => receiver(id).pollOnce()));
-      await agent.service.flush();
+      await agent.service.flush({ collect: false });
     },
     async stop() {
       await agent.stop();

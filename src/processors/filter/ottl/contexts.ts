@@ -1,7 +1,6 @@
 // The three contexts the Collector's filter processor evaluates conditions in (log_record,
-// metric, datapoint), over small views of the data rather than SDK types, so that they work
-// on whatever carries the data: today the Meter wrapper and the log stage, later OTLP-shaped
-// batches.
+// metric, datapoint), over small views of the data rather than SDK types, so that the
+// conditions do not depend on how a batch is laid out in memory.
 import type { Attributes } from '@opentelemetry/api';
 import type { OttlContext } from './evaluate.ts';
 
