@@ -203,6 +203,8 @@ export interface ExporterSettings<Config> extends ComponentSettings<Config> {
   status: ComponentStatusReporter;
   /** Aborts when service.shutdown_timeout is about to run out: stop sending, keep what is queued. */
   shutdownSignal: AbortSignal;
+  /** True when a processor of the pipeline gathers batches already (`batch`): the exporter sends what it is handed as it comes. */
+  pipelineBatches: boolean;
   /**
    * The agent's own metrics (otelcol_*), for pull exporters (prometheus) to serve beside the
    * pipeline's data; undefined when service.telemetry.metrics.level is none or when this
@@ -242,6 +244,8 @@ export interface PipelineProcessor {
 
 export interface ProcessorFactory<Config = unknown> extends FactoryBase<Config> {
   kind: 'processor';
+  /** Set when it gathers batches into larger ones (`batch`): the pipeline's exporters then do not. */
+  batches?: boolean;
   /** Called once per pipeline the processor is in. */
   createProcessor(settings: ProcessorSettings<Config>): PipelineProcessor;
 }

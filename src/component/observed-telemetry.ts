@@ -17,6 +17,8 @@ export interface ObservedTelemetry {
   configFile: string;
   /** Each receiver's metrics as of its last report (collection_interval), one batch per receiver. */
   collectMetrics(): Promise<ResourceMetrics[]>;
+  /** When each receiver last reported, by id: the time its last batch was observed (ms since the epoch). */
+  lastReports(): Map<string, number>;
   /** Calls `listener` with every log record a receiver emits; returns how to stop. */
   onLogRecord(listener: (record: ObservedLogRecord) => void): () => void;
   /** The agent's own counter `name` (otelcol_*), summed over the series that match. */

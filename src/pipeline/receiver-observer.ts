@@ -5,6 +5,7 @@
 // listeners as they come. Made only when an extension asks for it, so an agent without one
 // pays nothing.
 import type { Attributes } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { LogBatch, MetricBatch } from '../component/consumer.ts';
 import type { ObservedLogRecord, ObservedTelemetry } from '../component/observed-telemetry.ts';
@@ -17,6 +18,8 @@ export interface ObserverOptions {
 
 export class ReceiverObserver {
   private readonly latest = new Map<string, ResourceMetrics>();
+  /** When each receiver's last batch was observed: the latest time of its points. */
+  private readonly observedAt = new Map<string, number>();
   private readonly listeners = new Set<(record: ObservedLogRecord) => void>();
   private readonly options: ObserverOptions;
 
@@ -26,7 +29,12 @@ export class ReceiverObserver {
 
   /** Where receiver `id`'s metric batches (in the default shape) go. */
   metrics(id: string): (batch: MetricBatch) => void {
-    return (batch) => this.latest.set(id, batch);
+    return (batch) => {
+      this.latest.set(id, batch);
+      let at = 0;
+      for (const scope of batch.scopeMetrics) for (const metric of scope.metrics) for (const point of metric.dataPoints) at = Math.max(at, hrTimeToMilliseconds(point.endTime));
+      this.observedAt.set(id, Math.round(at));
+    };
   }
 
   /** Where receiver log batches go. */
@@ -41,6 +49,7 @@ export class ReceiverObserver {
     return {
       configFile: this.options.configFile,
       collectMetrics: async (): Promise<ResourceMetrics[]> => [...this.latest.values()],
+      lastReports: () => new Map(this.observedAt),
       onLogRecord: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);

@@ -252,6 +252,7 @@ export class Service {
         },
       },
       status, shutdownSignal: this.stopSending.signal,
+      pipelineBatches: pipeline.processors.some((processor) => this.config.processors.get(processor)!.factory.batches === true),
       ...(selfMetrics ? { selfMetrics } : {}),
     };
   }

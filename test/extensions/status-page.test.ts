@@ -79,6 +79,12 @@ test('/api/status: every project state equals the tree, every synchronization eq
   assert.equal(doc.rest.up, true);
   assert.equal(doc.agent.health.status, 'ok');
   assert.deepEqual(doc.receivers.map((r) => r.id).sort(), ['backbone_events', 'backbone_folders', 'backbone_rest']);
+  // Each receiver's last report is when it observed (the end of its poll, scan or listing), since the agent started.
+  const generatedAt = Date.parse(doc.generatedAt);
+  for (const receiver of doc.receivers) {
+    const at = Date.parse(receiver.lastReport ?? '');
+    assert.ok(at <= generatedAt && at >= generatedAt - doc.agent.uptimeSeconds * 1000 - 1000, `${receiver.id} last reported at ${receiver.lastReport}`);
+  }
   assert.ok(doc.exporters.some((e) => e.id === 'debug' && e.pipeline === 'logs'));
 });
 

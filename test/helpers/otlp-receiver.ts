@@ -292,11 +292,22 @@ export class OtlpReceiver {
     }
   }
 
-  /** The points of the latest export that carried this metric. */
+  /**
+   * The points of the latest request that carried this metric, the newest of each series (a
+   * request may carry several reports of a receiver: the exporter gathers them), as a backend
+   * shows them.
+   */
   latest(metric: string): ReceivedPoint[] {
     const all = this.points.filter((p) => p.metric === metric);
     const last = all.at(-1)?.request;
-    return all.filter((p) => p.request === last);
+    const newest = new Map<string, ReceivedPoint>();
+    for (const point of all) {
+      if (point.request !== last) continue;
+      const key = JSON.stringify([point.resource, point.attributes]);
+      const seen = newest.get(key);
+      if (!seen || point.timeMs >= seen.timeMs) newest.set(key, point);
+    }
+    return [...newest.values()];
   }
 
   clear(): void {

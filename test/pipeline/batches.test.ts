@@ -69,38 +69,51 @@ service:
   assert.ok(stopped.timeMs >= changedAt, 'stamped with the poll that saw it');
 });
 
-const twoLoadgens = (backendUrl: string, batch: boolean) => `
+const twoLoadgens = (backendUrl: string, processor: string | undefined, exporter = '') => `
 receivers:
   loadgen/a: { count: 10, per_tick: 5, run: a }
   loadgen/b: { count: 10, per_tick: 5, run: b }
 processors:
-  batch: { timeout: 1h, send_batch_size: 100000 }
+  batch: ${processor ?? '{}'}
 exporters:
-  otlphttp: { endpoint: ${backendUrl} }
+  otlphttp: { endpoint: ${backendUrl}${exporter} }
 service:
   pipelines:
     metrics:
-      receivers: [loadgen/a, loadgen/b]${batch ? '\n      processors: [batch]' : ''}
+      receivers: [loadgen/a, loadgen/b]${processor ? '\n      processors: [batch]' : ''}
       exporters: [otlphttp]
 `;
 
-test('batch gathers metric batches too: two receivers\' reports leave as one request; without it, each report is its own', async () => {
-  for (const batch of [true, false]) {
-    const r = await backend();
-    const agent = await startTestAgent(twoLoadgens(r.url, batch));
-    agents.push(agent);
-    await waitFor(() => agent.logLines.filter((line) => line.includes('loadgen: emitted 10 record(s)')).length === 2, 'both emitted');
-    await agent.service.flush();
-    const requests = new Set(r.points.map((p) => p.request));
-    const generated = r.points.filter((p) => p.metric === 'test.generated');
-    if (batch) {
-      assert.equal(requests.size, 1, 'held until flushed, then one request');
-      // Each receiver reported after each of its two turns (5, then 10) and at the flush (10).
-      assert.deepEqual(generated.map((p) => p.value).sort((x, y) => x - y), [5, 5, 10, 10, 10, 10], 'every report of both receivers in it');
-    } else {
-      assert.ok(requests.size >= 4, `each report of each receiver sent as it came: ${requests.size} requests`);
-    }
-  }
+async function runTwoLoadgens(processor: string | undefined, exporter = ''): Promise<{ r: OtlpReceiver; agent: RunningAgent }> {
+  const r = await backend();
+  const agent = await startTestAgent(twoLoadgens(r.url, processor, exporter));
+  agents.push(agent);
+  await waitFor(() => agent.logLines.filter((line) => line.includes('loadgen: emitted 10 record(s)')).length === 2, 'both emitted');
+  return { r, agent };
+}
+
+test('batch gathers metric batches too: two receivers\' reports leave as one request', async () => {
+  const { r, agent } = await runTwoLoadgens('{ timeout: 1h, send_batch_size: 100000 }', ', sending_queue: { batch: { flush_timeout: 0s } }');
+  assert.equal(r.points.length, 0, 'held by the processor');
+  await agent.service.flush();
+  assert.equal(new Set(r.points.map((p) => p.request)).size, 1, 'one request');
+  // Each receiver reported after each of its two turns (5, then 10) and at the flush (10).
+  const generated = r.points.filter((p) => p.metric === 'test.generated');
+  assert.deepEqual(generated.map((p) => p.value).sort((x, y) => x - y), [5, 5, 10, 10, 10, 10], 'every report of both receivers in it');
+});
+
+test('a pipeline batches once: without a batch processor the exporter gathers (sending_queue.batch); with one, it sends what it is handed at once', async () => {
+  // flush_timeout 0s: each report of each receiver is its own request.
+  const apart = await runTwoLoadgens(undefined, ', sending_queue: { batch: { flush_timeout: 0s } }');
+  await apart.agent.service.flush();
+  assert.ok(new Set(apart.r.points.map((p) => p.request)).size >= 6, 'six reports, six requests');
+  // The exporter's own gathering (here a minute, or 8 points: two reports of two points from each receiver) holds them together.
+  const gathered = await runTwoLoadgens(undefined, ', sending_queue: { batch: { flush_timeout: 1m, min_size: 8 } }');
+  await waitFor(() => gathered.r.points.length >= 8, 'the first 8 points, as one request', 5_000);
+  assert.equal(new Set(gathered.r.points.map((p) => p.request)).size, 1);
+  // With a batch processor that releases by size, the exporter adds no wait of its own (its minute is not used).
+  const once = await runTwoLoadgens('{ timeout: 1h, send_batch_size: 4 }', ', sending_queue: { batch: { flush_timeout: 1m, min_size: 100000 } }');
+  await waitFor(() => once.r.points.length >= 4, 'what the processor released, at the backend without a flush', 5_000);
 });
 
 test('exporters asking for different shapes get them through the same processors', async () => {

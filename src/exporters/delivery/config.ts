@@ -62,6 +62,16 @@ export const sendingQueueSchema = z.strictObject({
   queue_size: z.int().positive().default(1_000_000),
   /** Bytes (compressed as they will be sent) held at most, in memory or on disk. */
   max_size: byteSize.refine((bytes) => bytes > 0, 'expected a size above zero').default(128 * 1024 * 1024),
+  /**
+   * What the exporter is handed is gathered into one request, as the Collector's exporter
+   * helper does with sending_queue.batch: for flush_timeout after the first item (0s: each
+   * batch is sent as it comes), or until min_size items wait. Not used in a pipeline that lists
+   * a `batch` processor: a pipeline batches once.
+   */
+  batch: z.strictObject({
+    flush_timeout: durationIn(200, { min: 0, max: 60_000 }),
+    min_size: z.int().positive().default(2048),
+  }).prefault({}),
 }).prefault({});
 
 export type RetrySettings = z.infer<typeof retrySchema>;

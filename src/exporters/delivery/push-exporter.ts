@@ -1,12 +1,13 @@
-// A push exporter (otlphttp and the backend presets) on top of the delivery queue. Each batch
-// the pipeline hands over (metrics in the shape the configuration asks for, log records) is
-// encoded into OTLP requests below max_request_size, compressed, and queued at once, so that
-// the pipeline never waits for the network. The queue's consumer does the sending, the
-// retrying and the counting.
+// A push exporter (otlphttp and the backend presets) on top of the delivery queue. The batches
+// the pipeline hands over (metrics in the shape the configuration asks for, log records) are
+// gathered as sending_queue.batch says (unless a batch processor in the pipeline did), encoded
+// into OTLP requests below max_request_size, compressed, and queued, so that the pipeline never
+// waits for the network. The queue's consumer does the sending, the retrying and the counting.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Commit, ExporterSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import { countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer } from '../../component/consumer.ts';
+import { Gatherer, mergeLogs, mergeMetrics } from '../../component/gatherer.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import type { DeliverySettings } from './config.ts';
 import { Delivery } from './delivery.ts';
@@ -69,6 +70,12 @@ class DeliveryHandle {
     return this.delivery;
   }
 
+  /** How long and how many items to gather into one request: not at all when the pipeline batches already. */
+  gathering(): { timeoutMs: number; minItems: number } {
+    const { config, pipelineBatches } = this.settings;
+    return { timeoutMs: pipelineBatches ? 0 : config.sending_queue.batch.flush_timeout, minItems: config.sending_queue.batch.min_size };
+  }
+
   /** Waits until what is queued is sent, or a send failed (see Delivery.idle). */
   async idle(): Promise<void> {
     await this.delivery?.idle(this.settings.shutdownSignal);
@@ -87,9 +94,18 @@ class QueuedMetrics implements MetricsConsumer {
   constructor(handle: DeliveryHandle, settings: ExporterSettings<PushConfig>) {
     this.handle = handle;
     this.settings = settings;
+    this.gatherer = new Gatherer({
+      ...handle.gathering(), count: countPoints, release: (batches) => { for (const merged of mergeMetrics(batches)) this.queue(merged); },
+    });
   }
 
+  private readonly gatherer: Gatherer<MetricBatch>;
+
   consumeMetrics(batch: MetricBatch): void {
+    this.gatherer.take(batch);
+  }
+
+  private queue(batch: MetricBatch): void {
     try {
       const payloads = encodeMetrics(batch, this.handle.encodeOptions);
       if (payloads.length > 0) this.handle.open().enqueue(payloads);
@@ -100,7 +116,13 @@ class QueuedMetrics implements MetricsConsumer {
   }
 
   async flush(): Promise<void> {
+    this.gatherer.release();
     await this.handle.idle();
+  }
+
+  /** What waits is queued, for the shutdown to send or keep. */
+  release(): void {
+    this.gatherer.release();
   }
 }
 
@@ -113,13 +135,19 @@ class QueuedLogs implements LogsConsumer {
   private readonly settings: ExporterSettings<PushConfig>;
   /** Records that could not be encoded or queued since the agent started: lost (see Commit.lost). */
   private unqueued = 0;
+  private readonly gatherer: Gatherer<LogBatch>;
 
   constructor(handle: DeliveryHandle, settings: ExporterSettings<PushConfig>) {
     this.handle = handle;
     this.settings = settings;
+    this.gatherer = new Gatherer({ ...handle.gathering(), count: (batch) => batch.length, release: (batches) => this.queue(mergeLogs(batches)) });
   }
 
   consumeLogs(batch: LogBatch): void {
+    this.gatherer.take(batch);
+  }
+
+  private queue(batch: LogBatch): void {
     try {
       const delivery = this.handle.open();
       const queue = delivery.queue;
@@ -141,31 +169,46 @@ class QueuedLogs implements LogsConsumer {
   }
 
   async flush(): Promise<void> {
+    this.gatherer.release();
     await this.handle.idle();
   }
 
-  /** Says, without waiting for the network, whether the queue keeps what it took. */
+  /** Queues what waits, and says, without waiting for the network, whether the queue keeps what it took. */
   async commit(): Promise<Commit> {
+    this.gatherer.release();
     const answer = this.handle.open().commit();
     return { kept: answer.kept, lost: answer.lost + this.unqueued };
+  }
+
+  /** What waits is queued, for the shutdown to send or keep. */
+  release(): void {
+    this.gatherer.release();
   }
 }
 
 export function createQueuedMetricsExporter(settings: ExporterSettings<PushConfig>, url: string): MetricsExporter {
   const handle = new DeliveryHandle(settings, 'metrics', url);
+  const consumer = new QueuedMetrics(handle, settings);
   return {
-    consumer: new QueuedMetrics(handle, settings),
+    consumer,
     shape: { temporality: settings.config.temporality, histogram: settings.config.histogram },
     start: async () => { handle.open(); },
-    shutdown: () => handle.close(),
+    shutdown: async () => {
+      consumer.release();
+      await handle.close();
+    },
   };
 }
 
 export function createQueuedLogsExporter(settings: ExporterSettings<PushConfig>, url: string): LogsExporter {
   const handle = new DeliveryHandle(settings, 'logs', url);
+  const consumer = new QueuedLogs(handle, settings);
   return {
-    consumer: new QueuedLogs(handle, settings),
+    consumer,
     start: async () => { handle.open(); },
-    shutdown: () => handle.close(),
+    shutdown: async () => {
+      consumer.release();
+      await handle.close();
+    },
   };
 }

@@ -39,7 +39,7 @@ export const statusPageExtensionFactory: ExtensionFactory<StatusPageConfig> = {
 
     const documentFor = async (filter: MoveFilter): Promise<StatusDocument> => buildStatusDocument({
       agentName: AGENT_NAME, agentVersion: AGENT_VERSION, configFile: observed.configFile, status, observations,
-      metrics: await observed.collectMetrics(), selfTotal: observed.selfTotal, problems: observed.problems(),
+      metrics: await observed.collectMetrics(), lastReports: observed.lastReports(), selfTotal: observed.selfTotal, problems: observed.problems(),
       ageThresholdMs: config.age_threshold, healthGraceMs: HEALTH_GRACE_MS, moveFilter: filter,
     });
 

@@ -84,7 +84,7 @@ export function renderPage(doc: StatusDocument, filter: MoveFilter): string {
   const exporters = doc.exporters.map((e) => `<tr${e.state.endsWith('error') ? ' class="bad"' : ''}><td>${esc(e.id)}</td><td>${esc(e.pipeline ?? '')}</td><td>${esc(e.state)} <small>since ${esc(time(e.since))}</small></td>`
     + `<td>${e.queue ? `${e.queue.size} / ${e.queue.capacity}` : ''}</td><td>${e.sent}</td><td>${e.failed}</td><td>${e.dropped}</td><td>${esc(e.lastError ?? '')}</td></tr>`).join('');
   const receivers = doc.receivers.map((r) => `<tr${r.problems.length > 0 || r.state.endsWith('error') ? ' class="warn"' : ''}><td>${esc(r.id)}</td><td>${esc(r.state)} <small>since ${esc(time(r.since))}</small></td>`
-    + `<td>${r.problems.map(esc).join('<br>')}${r.error ? esc(r.error) : ''}</td></tr>`).join('');
+    + `<td>${r.lastReport ? esc(time(r.lastReport)) : '<small>not yet</small>'}</td><td>${r.problems.map(esc).join('<br>')}${r.error ? esc(r.error) : ''}</td></tr>`).join('');
   const unknown = doc.unknownFolders.length === 0 ? '<p>None: every folder matches a state.</p>'
     : `<ul>${doc.unknownFolders.map((f) => `<li><code>${esc(f.path)}</code> <small>(${esc(f.integration)} / ${esc(f.project)}, seen ${esc(time(f.since))})</small></li>`).join('')}</ul>`;
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v)).toString();
@@ -103,7 +103,7 @@ ${agent.health.reason ? `<p class="bad">${esc(agent.health.reason)}</p>` : ''}</
 <div class="scroll"><table><thead><tr><th>time</th><th>integration</th><th>project</th><th>message</th><th>move</th><th>time in state</th><th>detected by</th></tr></thead>
 <tbody id="move-rows">${doc.moves.items.map(renderMoveRow).join('')}</tbody></table></div>${doc.moves.items.length === 0 ? '<p id="no-moves">No moves seen yet.</p>' : ''}</section>
 <section id="exporters"><h2>Exporters</h2><div class="scroll"><table><thead><tr><th>exporter</th><th>pipeline</th><th>state</th><th>queue</th><th>sent</th><th>failed</th><th>dropped</th><th>last error</th></tr></thead><tbody>${exporters}</tbody></table></div></section>
-<section id="receivers"><h2>Receivers</h2><div class="scroll"><table><thead><tr><th>receiver</th><th>state</th><th>problems</th></tr></thead><tbody>${receivers}</tbody></table></div>
+<section id="receivers"><h2>Receivers</h2><div class="scroll"><table><thead><tr><th>receiver</th><th>state</th><th>last report</th><th>problems</th></tr></thead><tbody>${receivers}</tbody></table></div>
 <h3>Folders the layout does not know</h3>${unknown}</section>
 </main><script>${SCRIPT}</script></body></html>
 `;

@@ -1,7 +1,7 @@
 // The status page's content as one JSON document (/api/status; the HTML page renders it):
 // the agent, each synchronization as the REST poller last saw it, each project's states as
 // the folder scanner last counted them, the latest moves, the exporters and the receivers.
-// Built on demand from what the receivers reported (their metrics, collected now, and the
+// Built on demand from what the receivers reported (each one's last batch of metrics, and the
 // log records the page kept), the component statuses and the agent's own metrics.
 import type { Attributes } from '@opentelemetry/api';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -65,6 +65,8 @@ export interface ReceiverView {
   id: string;
   state: string;
   since: string;
+  /** When it last reported data (ISO time): the end of its last poll or scan, which its data points carry. */
+  lastReport: string | undefined;
   error: string | undefined;
   problems: string[];
 }
@@ -96,8 +98,10 @@ export interface DocumentSources {
   configFile: string;
   status: StatusView;
   observations: Observations;
-  /** The receivers' metrics as of now. */
+  /** Each receiver's metrics as of its last report. */
   metrics: ResourceMetrics[];
+  /** When each receiver last reported (ms since the epoch), by id. */
+  lastReports: Map<string, number>;
   /** The agent's own counters (otelcol_*): the total for the series that match. */
   selfTotal: (name: string, match: Attributes) => number;
   /** Problems the agent currently reports, by component id. */
@@ -132,6 +136,7 @@ export function pointsByName(all: ResourceMetrics[]): Map<string, Point[]> {
   return out;
 }
 
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 const str = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
 export function buildStatusDocument(sources: DocumentSources): StatusDocument {
@@ -165,7 +170,8 @@ export function buildStatusDocument(sources: DocumentSources): StatusDocument {
     moves: { latest: sources.observations.moves.latest, items: sources.observations.moves.list(sources.moveFilter) },
     exporters: components.filter((c) => c.kind === 'exporter').map((c) => exporterView(c, sources.selfTotal)),
     receivers: components.filter((c) => c.kind === 'receiver').map((c) => ({
-      id: c.id, state: c.state, since: new Date(c.since).toISOString(), error: c.error, problems: sources.problems.get(c.id) ?? [],
+      id: c.id, state: c.state, since: new Date(c.since).toISOString(),
+      lastReport: iso(sources.lastReports.get(c.id)), error: c.error, problems: sources.problems.get(c.id) ?? [],
     })),
     ageThresholdSeconds: sources.ageThresholdMs / 1000,
   };

@@ -190,7 +190,9 @@ export class EventsReceiver implements Lifecycle {
     }
     this.schedulePeriodic();
     this.scheduleAfterWork();
-    // Moves leave as log records as they are found; the metrics they add up to, every collection_interval.
+    // Moves leave as log records as they are found; the metrics they add up to, every
+    // collection_interval, and once now (the watch method in use).
+    void this.host.report();
     this.collectionTimer = setInterval(() => void this.host.report(), this.config.collection_interval);
     this.collectionTimer.unref();
   }

@@ -28,6 +28,8 @@ export class FoldersReceiver implements Lifecycle {
   /** The first scan (without its report): a collection asked for earlier (a flush) waits for it. */
   private firstScan: Promise<void> | undefined;
   private started: Promise<void> | undefined;
+  /** Collections asked for before the first scan ended (a flush), waiting for it: they report it. */
+  private waitingForFirstScan = 0;
   private readonly reportedUnknown = new Set<string>();
   private activeProblemTypes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -64,8 +66,12 @@ export class FoldersReceiver implements Lifecycle {
 
   /** Runs one scan now (if none is running), reports it, and waits for both. */
   async scanOnce(): Promise<void> {
+    const first = this.running === undefined && this.firstScan === undefined;
     this.running ??= this.scan().finally(() => { this.running = undefined; });
     await this.running;
+    // The first scan is reported by a collection that waited for it, if one did (not twice,
+    // the second time stamped later than it was seen).
+    if (first && this.waitingForFirstScan > 0) return;
     if (!this.stopped) await this.host.report();
   }
 
@@ -178,7 +184,11 @@ export class FoldersReceiver implements Lifecycle {
     const duration = observableGauge(meter, telemetry.scanDuration);
     const rootPresent = observableGauge(meter, telemetry.rootPresent);
     meter.addBatchObservableCallback(async (observer) => {
-      await this.firstScan;
+      if (this.lastScanDurationMs === undefined && this.rootPresent === undefined) {
+        this.waitingForFirstScan++;
+        await this.firstScan;
+        this.waitingForFirstScan--;
+      }
       const now = Date.now();
       if (this.rootPresent !== undefined) observer.observe(rootPresent, this.rootPresent ? 1 : 0);
       for (const stats of this.folders.values()) {
