@@ -30,10 +30,14 @@ export class Source {
     this.logs?.handOn();
   }
 
-  /** Hands on the log records emitted so far, then collects the metrics and hands them on. */
+  /**
+   * Hands on the log records emitted so far, collects the metrics and hands them on, and the
+   * records emitted meanwhile (by a round the collection waited for).
+   */
   async report(): Promise<void> {
     this.handOnLogs();
     await this.metrics.report();
+    this.handOnLogs();
   }
 
   async shutdown(): Promise<void> {

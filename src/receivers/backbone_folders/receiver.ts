@@ -71,8 +71,8 @@ export class FoldersReceiver implements Lifecycle {
     await this.running;
     // The first scan is reported by a collection that waited for it, if one did (not twice,
     // the second time stamped later than it was seen).
-    if (first && this.waitingForFirstScan > 0) return;
-    if (!this.stopped) await this.host.report();
+    if (first && this.waitingForFirstScan > 0) this.host.handOnLogs();
+    else if (!this.stopped) await this.host.report();
   }
 
   private schedule(): void {
