@@ -51,7 +51,10 @@ test('kill -9 at each point between the writes: every move once', async (t) => {
   agent = await r.start();
   await r.allArrived();
   await r.stop(agent);
-  // Only the kill after the backend accepted a request may make a re-send.
-  const { duplicates } = r.check(1);
+  // A kill can fall after the backend accepted the request in flight and before the agent
+  // removed its file: queue-sent on purpose, the other points when an answer is on its way
+  // (more likely on a loaded machine). The queue sends one request at a time, so at most one
+  // whole request per kill comes again, byte for byte (docs/operations.md, step 6).
+  const { duplicates } = r.check(points.length);
   t.diagnostic(`${r.moves().length} moves, ${duplicates} record(s) re-sent in one whole request`);
 });
