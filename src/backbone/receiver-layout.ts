@@ -68,7 +68,8 @@ export function resolveLayout<T extends ReceiverLayoutSettings>(config: T, conte
   if (problems.length > 0 || extension === undefined) return { problems };
   if (!extension.valid) return { problems: [] }; // its own problems are reported
   const layout = layoutConfigSchema.parse(extension.config);
-  return { config: { ...config, ...layout } };
+  // print-config writes the name of the layout, not its keys (which the loader refuses next to it).
+  return { config: { ...config, ...layout }, fromElsewhere: LAYOUT_KEYS };
 }
 
 /** The receiver reads its root with its layout: another receiver on the same root must read it alike. */

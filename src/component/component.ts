@@ -51,7 +51,11 @@ export interface ComponentProblem {
   message: string;
 }
 
-export type Resolved<Config> = { config: Config; problems?: undefined } | { config?: undefined; problems: ComponentProblem[] };
+/**
+ * What resolve() made of a configuration; `fromElsewhere` names the keys it took from the
+ * other component, which print-config leaves out so that its output loads again.
+ */
+export type Resolved<Config> = { config: Config; fromElsewhere?: readonly string[]; problems?: undefined } | { config?: undefined; problems: ComponentProblem[] };
 
 /** A component's view of a shared resource (a Backbone root and the layout it reads it with). */
 export interface Claim {

@@ -18,6 +18,8 @@ export interface ComponentEntry<F extends AnyFactory> {
   id: ComponentId;
   factory: F;
   config: unknown;
+  /** Keys resolve() took from another component (a receiver's layout: extension): print-config leaves them out. */
+  fromElsewhere?: readonly string[];
 }
 
 export interface PipelineConfig {
@@ -216,6 +218,7 @@ function resolveComponents(
           continue;
         }
         entry.config = resolved.config;
+        if (resolved.fromElsewhere) entry.fromElsewhere = resolved.fromElsewhere;
       }
       for (const claim of factory.claims?.(entry.config) ?? []) {
         const claimPath = [...path, ...claim.path];

@@ -25,7 +25,12 @@ export function redact(value: unknown, key = '', underHeaders = false): unknown 
 
 function encodeSection(entries: Map<string, ComponentEntry<AnyFactory>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [id, entry] of entries) out[id] = z.encode(entry.factory.configSchema as z.ZodType, entry.config);
+  for (const [id, entry] of entries) {
+    const encoded = z.encode(entry.factory.configSchema as z.ZodType, entry.config as never) as Record<string, unknown>;
+    // A receiver's layout: stays a name, without the extension's keys copied in, so that the output loads again.
+    for (const key of entry.fromElsewhere ?? []) delete encoded[key];
+    out[id] = encoded;
+  }
   return out;
 }
 

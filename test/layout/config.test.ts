@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { registry } from '../../src/component/registry.ts';
 import { ConfigError, formatIssue } from '../../src/config/config-issue.ts';
 import { type AgentConfig, loadConfigText } from '../../src/config/load-config.ts';
+import { printConfig } from '../../src/config/print-config.ts';
 import type { EventsConfig } from '../../src/receivers/backbone_events/config.ts';
 import type { FoldersConfig } from '../../src/receivers/backbone_folders/config.ts';
 
@@ -130,4 +131,23 @@ ${PIPELINES.replace('backbone_folders, backbone_events', 'backbone_folders')}`);
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, /extensions\.backbone_layout\.exclude\[0\]: "receive\/backup" holds a "\/": exclude matches one folder name at any level/);
   assert.match(lines[1]!, /extensions\.backbone_layout\.exclude\[1\]: "\*" would leave every folder out/);
+});
+
+test('print-config of receivers that name a layout loads again as it is, and runs the same layout', () => {
+  const config = load(`${LAYOUT}receivers:
+  backbone_folders:
+    layout: backbone_layout
+  backbone_events:
+    layout: backbone_layout
+${PIPELINES}`);
+  const printed = printConfig(config);
+  const receivers = printed.slice(printed.indexOf('receivers:'), printed.indexOf('\nprocessors:'));
+  assert.match(receivers, /^ {4}layout: backbone_layout$/m);
+  assert.doesNotMatch(receivers, /^ {4}(root|states|integration_depth|exclude):/m, 'no layout key next to layout:');
+  const again = load(printed);
+  const folders = again.receivers.get('backbone_folders')!.config as FoldersConfig;
+  assert.equal(folders.root, '/srv/jira/data/backbone-issue-sync');
+  assert.equal(folders.integration_depth, 2);
+  assert.deepEqual(folders.exclude, ['*backup*', '.snapshot']);
+  assert.equal(printConfig(again), printed, 'printing it again gives the same text');
 });
