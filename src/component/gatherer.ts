@@ -1,13 +1,17 @@
 // What both batchers share (the batch processor, an exporter's sending_queue.batch): batches
 // are held until `minItems` items wait or `timeoutMs` has passed since the first of them, then
 // released together. A timeout of 0 releases each batch as it comes.
-import type { LogBatch, MetricBatch } from './consumer.ts';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { Resource } from '@opentelemetry/resources';
+import { countPoints, type LogBatch, type MetricBatch } from './consumer.ts';
 
-export interface GathererOptions<T> {
+/** When gathered batches are released: `timeoutMs` after the first, or once `minItems` items wait. */
+export interface Gathering {
   timeoutMs: number;
   minItems: number;
+}
+
+export interface GathererOptions<T> extends Gathering {
   count(batch: T): number;
   release(batches: T[]): void;
 }
@@ -47,8 +51,18 @@ export class Gatherer<T> {
   }
 }
 
+/** Gathers metric batches by data points; hands on one merged batch per resource. */
+export function metricsGatherer(gathering: Gathering, handOn: (batch: MetricBatch) => void): Gatherer<MetricBatch> {
+  return new Gatherer({ ...gathering, count: countPoints, release: (batches) => { for (const merged of mergeMetrics(batches)) handOn(merged); } });
+}
+
+/** Gathers log batches by records; hands on one batch. */
+export function logsGatherer(gathering: Gathering, handOn: (batch: LogBatch) => void): Gatherer<LogBatch> {
+  return new Gatherer({ ...gathering, count: (batch) => batch.length, release: (batches) => handOn(mergeLogs(batches)) });
+}
+
 /** Metric batches of one resource become one: their scopes side by side (a scope may appear twice, as OTLP allows). */
-export function mergeMetrics(batches: readonly MetricBatch[]): MetricBatch[] {
+function mergeMetrics(batches: readonly MetricBatch[]): MetricBatch[] {
   if (batches.length === 1) return [batches[0]!];
   const byResource = new Map<Resource, MetricBatch>();
   for (const batch of batches) {
@@ -59,6 +73,6 @@ export function mergeMetrics(batches: readonly MetricBatch[]): MetricBatch[] {
 }
 
 /** Log batches become one (each record carries its own resource). */
-export function mergeLogs(batches: readonly LogBatch[]): LogBatch {
+function mergeLogs(batches: readonly LogBatch[]): LogBatch {
   return batches.length === 1 ? batches[0]! : ([] as ReadableLogRecord[]).concat(...batches);
 }

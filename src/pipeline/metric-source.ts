@@ -48,7 +48,8 @@ class ShapeReader extends MetricReader {
 }
 
 /** The batch without scopes and metrics that hold no data point; undefined when nothing is left. */
-export function withoutEmpty(batch: MetricBatch): MetricBatch | undefined {
+function withoutEmpty(batch: MetricBatch): MetricBatch | undefined {
+  if (batch.scopeMetrics.length > 0 && batch.scopeMetrics.every((scope) => scope.metrics.length > 0 && scope.metrics.every((metric) => metric.dataPoints.length > 0))) return batch;
   const scopeMetrics = batch.scopeMetrics
     .map((scope) => ({ ...scope, metrics: scope.metrics.filter((metric) => metric.dataPoints.length > 0) }))
     .filter((scope) => scope.metrics.length > 0);

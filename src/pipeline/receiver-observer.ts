@@ -18,7 +18,7 @@ export interface ObserverOptions {
 
 export class ReceiverObserver {
   private readonly latest = new Map<string, ResourceMetrics>();
-  /** When each receiver's last batch was observed: the latest time of its points. */
+  /** When each receiver's last batch was observed: its points' time (one collection: one time for all). */
   private readonly observedAt = new Map<string, number>();
   private readonly listeners = new Set<(record: ObservedLogRecord) => void>();
   private readonly options: ObserverOptions;
@@ -31,9 +31,8 @@ export class ReceiverObserver {
   metrics(id: string): (batch: MetricBatch) => void {
     return (batch) => {
       this.latest.set(id, batch);
-      let at = 0;
-      for (const scope of batch.scopeMetrics) for (const metric of scope.metrics) for (const point of metric.dataPoints) at = Math.max(at, hrTimeToMilliseconds(point.endTime));
-      this.observedAt.set(id, Math.round(at));
+      const point = batch.scopeMetrics[0]?.metrics[0]?.dataPoints[0];
+      if (point) this.observedAt.set(id, Math.round(hrTimeToMilliseconds(point.endTime)));
     };
   }
 

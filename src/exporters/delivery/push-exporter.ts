@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Commit, ExporterSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import { countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer } from '../../component/consumer.ts';
-import { Gatherer, mergeLogs, mergeMetrics } from '../../component/gatherer.ts';
+import { type Gatherer, type Gathering, logsGatherer, metricsGatherer } from '../../component/gatherer.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import type { DeliverySettings } from './config.ts';
 import { Delivery } from './delivery.ts';
@@ -71,7 +71,7 @@ class DeliveryHandle {
   }
 
   /** How long and how many items to gather into one request: not at all when the pipeline batches already. */
-  gathering(): { timeoutMs: number; minItems: number } {
+  gathering(): Gathering {
     const { config, pipelineBatches } = this.settings;
     return { timeoutMs: pipelineBatches ? 0 : config.sending_queue.batch.flush_timeout, minItems: config.sending_queue.batch.min_size };
   }
@@ -87,19 +87,34 @@ class DeliveryHandle {
   }
 }
 
-class QueuedMetrics implements MetricsConsumer {
-  private readonly handle: DeliveryHandle;
-  private readonly settings: ExporterSettings<PushConfig>;
+/**
+ * What both signals' consumers share: batches wait in a gatherer (sending_queue.batch) and
+ * are queued together; flush and close queue what waits first.
+ */
+abstract class QueuedBatches<T> {
+  protected readonly handle: DeliveryHandle;
+  protected readonly settings: ExporterSettings<PushConfig>;
+  protected abstract readonly gatherer: Gatherer<T>;
 
   constructor(handle: DeliveryHandle, settings: ExporterSettings<PushConfig>) {
     this.handle = handle;
     this.settings = settings;
-    this.gatherer = new Gatherer({
-      ...handle.gathering(), count: countPoints, release: (batches) => { for (const merged of mergeMetrics(batches)) this.queue(merged); },
-    });
   }
 
-  private readonly gatherer: Gatherer<MetricBatch>;
+  async flush(): Promise<void> {
+    this.gatherer.release();
+    await this.handle.idle();
+  }
+
+  /** Queues what waits, then sends what is queued within the shutdown signal's time (or keeps it on disk). */
+  async close(): Promise<void> {
+    this.gatherer.release();
+    await this.handle.close();
+  }
+}
+
+class QueuedMetrics extends QueuedBatches<MetricBatch> implements MetricsConsumer {
+  protected readonly gatherer = metricsGatherer(this.handle.gathering(), (batch) => this.queue(batch));
 
   consumeMetrics(batch: MetricBatch): void {
     this.gatherer.take(batch);
@@ -114,34 +129,16 @@ class QueuedMetrics implements MetricsConsumer {
       this.settings.log.problem('encode', 'error', `cannot queue metrics: ${(error as Error).message}`);
     }
   }
-
-  async flush(): Promise<void> {
-    this.gatherer.release();
-    await this.handle.idle();
-  }
-
-  /** What waits is queued, for the shutdown to send or keep. */
-  release(): void {
-    this.gatherer.release();
-  }
 }
 
 /**
- * Queues each batch of log records as requests at once. A record whose log.record.uid the
- * queue took lately (a replay) is dropped here, before it is encoded.
+ * Queues log records as requests. A record whose log.record.uid the queue took lately (a
+ * replay) is dropped here, before it is encoded.
  */
-class QueuedLogs implements LogsConsumer {
-  private readonly handle: DeliveryHandle;
-  private readonly settings: ExporterSettings<PushConfig>;
+class QueuedLogs extends QueuedBatches<LogBatch> implements LogsConsumer {
+  protected readonly gatherer = logsGatherer(this.handle.gathering(), (batch) => this.queue(batch));
   /** Records that could not be encoded or queued since the agent started: lost (see Commit.lost). */
   private unqueued = 0;
-  private readonly gatherer: Gatherer<LogBatch>;
-
-  constructor(handle: DeliveryHandle, settings: ExporterSettings<PushConfig>) {
-    this.handle = handle;
-    this.settings = settings;
-    this.gatherer = new Gatherer({ ...handle.gathering(), count: (batch) => batch.length, release: (batches) => this.queue(mergeLogs(batches)) });
-  }
 
   consumeLogs(batch: LogBatch): void {
     this.gatherer.take(batch);
@@ -168,21 +165,11 @@ class QueuedLogs implements LogsConsumer {
     }
   }
 
-  async flush(): Promise<void> {
-    this.gatherer.release();
-    await this.handle.idle();
-  }
-
   /** Queues what waits, and says, without waiting for the network, whether the queue keeps what it took. */
   async commit(): Promise<Commit> {
     this.gatherer.release();
     const answer = this.handle.open().commit();
     return { kept: answer.kept, lost: answer.lost + this.unqueued };
-  }
-
-  /** What waits is queued, for the shutdown to send or keep. */
-  release(): void {
-    this.gatherer.release();
   }
 }
 
@@ -193,10 +180,7 @@ export function createQueuedMetricsExporter(settings: ExporterSettings<PushConfi
     consumer,
     shape: { temporality: settings.config.temporality, histogram: settings.config.histogram },
     start: async () => { handle.open(); },
-    shutdown: async () => {
-      consumer.release();
-      await handle.close();
-    },
+    shutdown: () => consumer.close(),
   };
 }
 
@@ -206,9 +190,6 @@ export function createQueuedLogsExporter(settings: ExporterSettings<PushConfig>,
   return {
     consumer,
     start: async () => { handle.open(); },
-    shutdown: async () => {
-      consumer.release();
-      await handle.close();
-    },
+    shutdown: () => consumer.close(),
   };
 }

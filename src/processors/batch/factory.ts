@@ -4,8 +4,8 @@
 // pipeline batches once: its exporters then send what it hands them as it comes.
 import * as z from 'zod';
 import type { Commit, ProcessorFactory } from '../../component/component.ts';
-import { countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer } from '../../component/consumer.ts';
-import { Gatherer, mergeLogs, mergeMetrics } from '../../component/gatherer.ts';
+import type { LogsConsumer, MetricsConsumer } from '../../component/consumer.ts';
+import { type Gathering, logsGatherer, metricsGatherer } from '../../component/gatherer.ts';
 import { positiveDuration } from '../../config/schema-types.ts';
 
 export const batchConfigSchema = z.strictObject({
@@ -15,11 +15,10 @@ export const batchConfigSchema = z.strictObject({
 
 export type BatchConfig = z.infer<typeof batchConfigSchema>;
 
+const gathering = (config: BatchConfig): Gathering => ({ timeoutMs: config.timeout, minItems: config.send_batch_size });
+
 function metricsBatcher(config: BatchConfig, next: MetricsConsumer): MetricsConsumer {
-  const gatherer = new Gatherer<MetricBatch>({
-    timeoutMs: config.timeout, minItems: config.send_batch_size, count: countPoints,
-    release: (batches) => { for (const merged of mergeMetrics(batches)) next.consumeMetrics(merged); },
-  });
+  const gatherer = metricsGatherer(gathering(config), (batch) => next.consumeMetrics(batch));
   return {
     consumeMetrics: (batch) => gatherer.take(batch),
     flush: async () => {
@@ -30,10 +29,7 @@ function metricsBatcher(config: BatchConfig, next: MetricsConsumer): MetricsCons
 }
 
 function logsBatcher(config: BatchConfig, next: LogsConsumer): LogsConsumer {
-  const gatherer = new Gatherer<LogBatch>({
-    timeoutMs: config.timeout, minItems: config.send_batch_size, count: (batch) => batch.length,
-    release: (batches) => next.consumeLogs(mergeLogs(batches)),
-  });
+  const gatherer = logsGatherer(gathering(config), (batch) => next.consumeLogs(batch));
   return {
     consumeLogs: (batch) => gatherer.take(batch),
     flush: async () => {
