@@ -28,18 +28,15 @@ function payload(): Payload {
 }
 
 /** Requests per second through the disk queue (write, fsync, rename; folder fsync per request, as a batch of one). */
-function queueRate(): number {
+async function queueRate(): Promise<number> {
   const dir = path.join(root, 'queue');
   rmSync(dir, { recursive: true, force: true });
   const queue = new DiskQueue(dir, { items: 10_000_000, bytes: 1024 ** 3 }, new AgentLog({ level: 'error' }));
   const payloads = Array.from({ length: REQUESTS }, payload);
   const started = performance.now();
-  for (const p of payloads) {
-    queue.push(p);
-    queue.persist();
-  }
+  for (const p of payloads) await queue.push(p);
   const seconds = (performance.now() - started) / 1000;
-  queue.close();
+  await queue.close();
   rmSync(dir, { recursive: true, force: true });
   return REQUESTS / seconds;
 }
@@ -86,7 +83,7 @@ const cpDurable: number[] = [];
 const cpPlain: number[] = [];
 for (let run = 0; run < RUNS; run++) {
   without.push(plainRate());
-  withFsync.push(queueRate());
+  withFsync.push(await queueRate());
   for (let i = 0; i < 5; i++) {
     cpPlain.push(await checkpointMs(false));
     cpDurable.push(await checkpointMs(true));

@@ -31,6 +31,7 @@ import { AgentLog } from '../src/diagnostics/agent-log.ts';
 import { eventsConfigSchema } from '../src/receivers/backbone_events/config.ts';
 import { EventsReceiver } from '../src/receivers/backbone_events/receiver.ts';
 import { benchRoot, ensureFiles, findOrInstall, median } from './bench-kit.ts';
+import { ACCEPTED } from '../src/component/consumer.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -177,7 +178,7 @@ async function burstAgent(mode: 'native' | 'poll'): Promise<BurstResult> {
   const config = eventsConfigSchema.parse({ root: tree.root, watch_method: mode, poll_interval: `${POLL_MS}ms` });
   const receiver = new EventsReceiver(config, {
     meter: meterProvider.getMeter('bench'), logger: loggerProvider.getLogger('bench'), signals: new Set(['metrics', 'logs']),
-    report: async () => {}, handOnLogs: () => {}, commit: async () => ({ kept: true, lost: 0 }),
+    report: async () => {}, handOnLogs: async () => ACCEPTED, notKept: () => {},
   }, new AgentLog({ level: 'warn' }));
   await receiver.start();
   const moveTimes = await runMover(tree.plan);

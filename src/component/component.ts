@@ -6,7 +6,7 @@ import type { AggregationTemporalitySelector, MetricProducer } from '@openteleme
 import type * as z from 'zod';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { ComponentKind, Signal } from './component-id.ts';
-import type { LogsConsumer, MetricShape, MetricsConsumer } from './consumer.ts';
+import type { Answer, LogsConsumer, MetricShape, MetricsConsumer } from './consumer.ts';
 import type { ObservedTelemetry } from './observed-telemetry.ts';
 
 export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
@@ -87,9 +87,9 @@ export interface Lifecycle {
  * Where a receiver sends its data, as the Collector's receivers hand a batch to the next
  * consumer. It records on `meter` and emits on `logger`; what it recorded leaves as one batch
  * when it calls report() (after each poll or scan: its data points carry that time); what it
- * emitted leaves as one batch when it calls handOnLogs(), report() or commit() (at the end of
- * its round), and at the latest a second after it was emitted. Batches go to every pipeline
- * the receiver is in.
+ * emitted leaves as one batch when it calls handOnLogs() (at the end of its round), which
+ * answers for that batch, or with the next report(). Batches go to every pipeline the
+ * receiver is in.
  */
 export interface ReceiverHost {
   meter: Meter;
@@ -100,14 +100,15 @@ export interface ReceiverHost {
    * so far, to its pipelines. Reports never overlap: a call made during one waits for it.
    */
   report(): Promise<void>;
-  /** Hands the log records emitted so far to its pipelines, as one batch: the end of a round. */
-  handOnLogs(): void;
   /**
-   * Hands every log record the receiver emitted so far to the sending queues of the exporters
-   * of its pipelines, without waiting for the network, and says whether each kept it as it
-   * promises (see Commit). A receiver that keeps a checkpoint writes it only after `kept`.
+   * Hands the log records emitted so far to its pipelines, as one batch, and answers when every
+   * pipeline took it as far as its exporters promise (a disk queue: fsynced), or refused it.
+   * A receiver that promises its records (backbone_events) keeps what was refused and hands it
+   * on again.
    */
-  commit(): Promise<Commit>;
+  handOnLogs(): Promise<Answer>;
+  /** Log records the receiver could not keep for its pipelines: counted as otelcol_exporter_enqueue_failed_log_records of their exporters. */
+  notKept(records: number): void;
   /** Set when the receiver runs on the leader only (service.leader_election); see ReceiverLeadership. */
   leadership?: ReceiverLeadership;
 }
@@ -129,30 +130,6 @@ export interface ReceiverLeadership {
   holding(): boolean;
   /** Hands what the receiver reported so far to its exporters and waits until it is sent (or known not to be sendable now). */
   flush(): Promise<void>;
-}
-
-/** The answer to ReceiverHost.commit() and LogsConsumer.commit(). */
-export interface Commit {
-  /**
-   * True when every exporter took what was emitted: a disk queue wrote it and fsynced it (it
-   * survives kill -9 and a power cut); a memory queue, debug or the like hold it (no
-   * durability promised). False while any part is only held in memory by an exporter that
-   * promises durability (its disk is full), or was refused (memory_limiter), or a stage
-   * cannot say.
-   */
-  kept: boolean;
-  /**
-   * Log records dropped since the agent started after they were taken but before they were
-   * kept (the memory bound of a full disk overflowed, or a memory_limiter refused them): a
-   * count that only grows. When it grew, a receiver that can re-derive what it reported
-   * (backbone_events, from its last checkpoint) does so.
-   */
-  lost: number;
-}
-
-/** The answers of several stages (a fan-out to several exporters): kept by all, lost summed. */
-export function commitAll(answers: readonly Commit[]): Commit {
-  return { kept: answers.every((a) => a.kept), lost: answers.reduce((sum, a) => sum + a.lost, 0) };
 }
 
 export interface ReceiverFactory<Config = unknown, Parsed = Config> extends FactoryBase<Config, Parsed> {
@@ -240,8 +217,6 @@ export interface ProcessorSettings<Config> extends ComponentSettings<Config> {
 export interface PipelineProcessor {
   metrics?(next: MetricsConsumer): MetricsConsumer;
   logs?(next: LogsConsumer): LogsConsumer;
-  /** True while data must be refused where it enters the pipeline (memory_limiter). */
-  refusing?(): boolean;
   start?(): Promise<void>;
   shutdown?(): Promise<void>;
 }

@@ -3,9 +3,14 @@
 // scopes, metrics and their data points, or log records), processors take a batch and hand
 // on a batch, exporters send it. A batch is never changed once handed on: a receiver in two
 // pipelines hands the same batch to both, so a processor that changes data makes a new one.
+//
+// Consuming answers, as ConsumeLogs(ctx, logs) error does in the Collector: the promise
+// resolves once the batch is taken as far as the exporters promise (a disk queue: written
+// and fsynced; a memory queue, prometheus, debug: held), or refused with a reason the caller
+// must handle (a memory_limiter, a full queue or disk, a batch that can never be taken). A
+// stage that drops records on purpose (a filter) answers accepted: they need no keeping.
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Commit } from './component.ts';
 
 /** One collection of one source: the resource, and its scopes with their metrics and data points. */
 export type MetricBatch = ResourceMetrics;
@@ -31,21 +36,60 @@ export function shapeKey(shape: MetricShape): string {
   return `${shape.temporality}/${shape.histogram}`;
 }
 
+/** Why a batch was not taken. All but `permanent` may succeed when tried again later. */
+export type RefusalReason =
+  /** A memory_limiter: the agent's memory is above its limit. */
+  | 'memory_limit'
+  /** A sending queue has no room (its bound, or it is closed while stopping). */
+  | 'queue_full'
+  /** A disk queue cannot write (ENOSPC, EDQUOT, EIO). */
+  | 'disk_full'
+  /** Never takeable (it cannot be encoded, say): trying again does not help. */
+  | 'permanent';
+
+export interface Refusal {
+  reason: RefusalReason;
+  message: string;
+  /** The component that refused (a processor or an exporter id). */
+  by: string;
+}
+
+/** What a consumer answers for one batch. */
+export type Answer = { readonly accepted: true } | { readonly accepted: false; readonly refusal: Refusal };
+
+export const ACCEPTED: Answer = Object.freeze({ accepted: true });
+
+export function refused(reason: RefusalReason, by: string, message: string): Answer {
+  return { accepted: false, refusal: { reason, by, message } };
+}
+
+/**
+ * The answer of several consumers that got the same batch (a fan-out): accepted when all
+ * accepted, else the first refusal worth trying again (a retry may mend it), else the first.
+ * A consumer that accepted gets the batch again on a retry: a disk queue drops the copies by
+ * their log.record.uid.
+ */
+export function answerAll(answers: readonly Answer[]): Answer {
+  let first: Answer | undefined;
+  for (const answer of answers) {
+    if (answer.accepted) continue;
+    if (answer.refusal.reason !== 'permanent') return answer;
+    first ??= answer;
+  }
+  return first ?? ACCEPTED;
+}
+
 export interface MetricsConsumer {
-  /** Takes one batch, synchronously; problems are counted and said by the consumer, not thrown. */
-  consumeMetrics(batch: MetricBatch): void;
+  /** Takes one batch and answers when it is taken as far as promised, or refused; never rejects. */
+  consumeMetrics(batch: MetricBatch): Promise<Answer>;
   /** Hands on what is held (a batch processor's buffer) and waits until the exporters sent it or a send failed. */
   flush(): Promise<void>;
 }
 
 export interface LogsConsumer {
-  consumeLogs(batch: LogBatch): void;
+  /** Takes one batch and answers when it is taken as far as promised, or refused; never rejects. */
+  consumeLogs(batch: LogBatch): Promise<Answer>;
   flush(): Promise<void>;
-  /**
-   * Hands on what is held without waiting for the network and asks the exporters whether they
-   * keep everything taken so far as they promise (see Commit).
-   */
-  commit(): Promise<Commit>;
 }
 
 export function countPoints(batch: MetricBatch): number {

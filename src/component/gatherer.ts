@@ -3,7 +3,7 @@
 // released together. A timeout of 0 releases each batch as it comes.
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { Resource } from '@opentelemetry/resources';
-import { countPoints, type LogBatch, type MetricBatch } from './consumer.ts';
+import { type Answer, answerAll, countPoints, type LogBatch, type MetricBatch } from './consumer.ts';
 
 /** When gathered batches are released: `timeoutMs` after the first, or once `minItems` items wait. */
 export interface Gathering {
@@ -13,12 +13,18 @@ export interface Gathering {
 
 export interface GathererOptions<T> extends Gathering {
   count(batch: T): number;
-  release(batches: T[]): void;
+  /** Hands on what was gathered; its answer is the answer of every batch in it. */
+  release(batches: T[]): Promise<Answer>;
 }
 
+/**
+ * Batches wait together; each one's answer is the answer for the gathered batch it left in,
+ * so an answer travels back through a batcher as through any stage.
+ */
 export class Gatherer<T> {
   private readonly options: GathererOptions<T>;
   private waiting: T[] = [];
+  private answers: ((answer: Answer) => void)[] = [];
   private items = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -26,11 +32,9 @@ export class Gatherer<T> {
     this.options = options;
   }
 
-  take(batch: T): void {
-    if (this.options.timeoutMs === 0) {
-      this.options.release([batch]);
-      return;
-    }
+  take(batch: T): Promise<Answer> {
+    if (this.options.timeoutMs === 0) return this.options.release([batch]);
+    const answer = new Promise<Answer>((resolve) => this.answers.push(resolve));
     this.waiting.push(batch);
     this.items += this.options.count(batch);
     if (this.items >= this.options.minItems) this.release();
@@ -38,6 +42,7 @@ export class Gatherer<T> {
       this.timer = setTimeout(() => this.release(), this.options.timeoutMs);
       this.timer.unref();
     }
+    return answer;
   }
 
   /** Releases what waits now. */
@@ -45,19 +50,25 @@ export class Gatherer<T> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batches = this.waiting;
+    const answers = this.answers;
     this.waiting = [];
+    this.answers = [];
     this.items = 0;
-    if (batches.length > 0) this.options.release(batches);
+    if (batches.length === 0) return;
+    void this.options.release(batches).then((answer) => { for (const resolve of answers) resolve(answer); });
   }
 }
 
 /** Gathers metric batches by data points; hands on one merged batch per resource. */
-export function metricsGatherer(gathering: Gathering, handOn: (batch: MetricBatch) => void): Gatherer<MetricBatch> {
-  return new Gatherer({ ...gathering, count: countPoints, release: (batches) => { for (const merged of mergeMetrics(batches)) handOn(merged); } });
+export function metricsGatherer(gathering: Gathering, handOn: (batch: MetricBatch) => Promise<Answer>): Gatherer<MetricBatch> {
+  return new Gatherer({
+    ...gathering, count: countPoints,
+    release: async (batches) => answerAll(await Promise.all(mergeMetrics(batches).map(handOn))),
+  });
 }
 
 /** Gathers log batches by records; hands on one batch. */
-export function logsGatherer(gathering: Gathering, handOn: (batch: LogBatch) => void): Gatherer<LogBatch> {
+export function logsGatherer(gathering: Gathering, handOn: (batch: LogBatch) => Promise<Answer>): Gatherer<LogBatch> {
   return new Gatherer({ ...gathering, count: (batch) => batch.length, release: (batches) => handOn(mergeLogs(batches)) });
 }
 

@@ -14,6 +14,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, LogRecord, Meter } from '@opentelemetry/api';
 import type { ComponentStatusReporter, Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
+import { ACCEPTED } from '../component/consumer.ts';
 import type { AgentConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { LeadershipChange, Term } from '../extensions/leader_election/elector.ts';
@@ -228,7 +229,8 @@ export class Leadership {
       meter: gatedMeter(receiver.host.meter, holding, fenced),
       logger: gatedLogger(receiver.host.logger, holding, fenced),
       report: () => (holding() ? receiver.host.report() : Promise.resolve()),
-      handOnLogs: () => { if (holding()) receiver.host.handOnLogs(); },
+      // Once the term has ended, what this instance still hands on is the next leader's to report (from the checkpoint): taken as done here.
+      handOnLogs: () => (holding() ? receiver.host.handOnLogs() : Promise.resolve(ACCEPTED)),
       leadership,
     };
   }

@@ -1,13 +1,14 @@
 // Where log batches come from: a LoggerProvider of one source (a receiver, the leadership
 // controller) whose records are gathered and handed on together when the source says its
-// round is over (handOn: after a listing, a poll, a commit), so that the moves one listing
-// found leave as one batch. A source that does not say so has its records handed on a
-// second after the first of them, so that nothing waits for ever. Each record is copied into
-// a plain object once, so that stages can share it.
+// round is over (handOn: after a listing, a poll, a report), so that the moves one listing
+// found leave as one batch, and the source learns what became of them: handOn answers for the
+// batch (accepted by every pipeline, or refused with the first refusal worth retrying). That
+// is the only way out. Each record is copied into a plain object once, so that stages can
+// share it.
 import type { Logger } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import type { LogBatch } from '../component/consumer.ts';
+import { ACCEPTED, type Answer, answerAll, type LogBatch } from '../component/consumer.ts';
 import { AGENT_VERSION } from '../version.ts';
 
 /** A record as it travels: plain, frozen, with what the OTLP encoders read. */
@@ -27,9 +28,6 @@ export function plainRecord(record: ReadWriteLogRecord | ReadableLogRecord): Rea
   });
 }
 
-/** How long a record may wait for its source to end its round. */
-const HAND_ON_AT_THE_LATEST_MS = 1_000;
-
 class GatheringProcessor implements LogRecordProcessor {
   private readonly source: LogSource;
   constructor(source: LogSource) {
@@ -39,18 +37,17 @@ class GatheringProcessor implements LogRecordProcessor {
     this.source.take(plainRecord(record));
   }
   async forceFlush(): Promise<void> {
-    this.source.handOn();
+    await this.source.handOn();
   }
   async shutdown(): Promise<void> {
-    this.source.handOn();
+    await this.source.handOn();
   }
 }
 
 export class LogSource {
   private readonly provider: LoggerProvider;
-  private readonly routes: ((batch: LogBatch) => void)[] = [];
+  private readonly routes: ((batch: LogBatch) => Promise<Answer> | void)[] = [];
   private pending: ReadableLogRecord[] = [];
-  private fallback: NodeJS.Timeout | undefined;
 
   constructor(resource: Resource) {
     this.provider = new LoggerProvider({ resource, processors: [new GatheringProcessor(this)] });
@@ -60,31 +57,35 @@ export class LogSource {
     return this.provider.getLogger(scope, AGENT_VERSION);
   }
 
-  /** Where batches go (a pipeline's entry, an observer). */
-  route(to: (batch: LogBatch) => void): void {
+  /** Where batches go: a pipeline's entry (which answers), an observer (which only looks). */
+  route(to: (batch: LogBatch) => Promise<Answer> | void): void {
     this.routes.push(to);
   }
 
   take(record: ReadableLogRecord): void {
     this.pending.push(record);
-    if (!this.fallback) {
-      this.fallback = setTimeout(() => this.handOn(), HAND_ON_AT_THE_LATEST_MS);
-      this.fallback.unref();
-    }
   }
 
-  /** Hands on what was emitted so far, as one batch. */
-  handOn(): void {
-    clearTimeout(this.fallback);
-    this.fallback = undefined;
-    if (this.pending.length === 0) return;
+  /** Records emitted and not yet handed on. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  /** Hands on what was emitted so far, as one batch, and answers for it. */
+  async handOn(): Promise<Answer> {
+    if (this.pending.length === 0) return ACCEPTED;
     const batch = this.pending;
     this.pending = [];
-    for (const to of this.routes) to(batch);
+    const answers: Promise<Answer>[] = [];
+    for (const to of this.routes) {
+      const answer = to(batch);
+      if (answer) answers.push(answer);
+    }
+    return answerAll(await Promise.all(answers));
   }
 
   async shutdown(): Promise<void> {
-    this.handOn();
+    await this.handOn();
     await this.provider.shutdown().catch(() => {});
   }
 }

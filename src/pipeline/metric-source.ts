@@ -8,7 +8,7 @@ import type { Resource } from '@opentelemetry/resources';
 import {
   type AggregationOption, AggregationTemporality, AggregationType, InstrumentType, MeterProvider, MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { type MetricBatch, type MetricShape, shapeKey } from '../component/consumer.ts';
+import { type Answer, type MetricBatch, type MetricShape, shapeKey } from '../component/consumer.ts';
 import { cardinalitySelector } from '../telemetry/cardinality.ts';
 import { AGENT_VERSION } from '../version.ts';
 
@@ -58,7 +58,7 @@ function withoutEmpty(batch: MetricBatch): MetricBatch | undefined {
 
 export class MetricSource {
   private readonly readers = new Map<string, ShapeReader>();
-  private readonly routes = new Map<string, ((batch: MetricBatch) => void)[]>();
+  private readonly routes = new Map<string, ((batch: MetricBatch) => Promise<Answer> | void)[]>();
   private readonly provider: MeterProvider;
   private reporting: Promise<void> = Promise.resolve();
   private onError: (error: unknown) => void;
@@ -78,7 +78,7 @@ export class MetricSource {
   }
 
   /** Where batches of `shape` go (a pipeline's entry, an observer); the shape must be one the source was made with. */
-  route(shape: MetricShape, to: (batch: MetricBatch) => void): void {
+  route(shape: MetricShape, to: (batch: MetricBatch) => Promise<Answer> | void): void {
     const key = shapeKey(shape);
     if (!this.readers.has(key)) throw new Error(`metric source: no reader for the shape ${key}`);
     let list = this.routes.get(key);
@@ -100,7 +100,7 @@ export class MetricSource {
         const { resourceMetrics, errors } = await reader.collect();
         for (const error of errors) this.onError(error);
         const batch = withoutEmpty(resourceMetrics);
-        if (batch) for (const to of routes) to(batch);
+        if (batch) for (const to of routes) void to(batch);
       } catch (error) {
         this.onError(error);
       }

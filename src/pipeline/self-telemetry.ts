@@ -57,7 +57,7 @@ export const RECEIVER_ACCEPTED_LOGS: MetricDeclaration = counterDeclaration('ote
   'Log records a receiver handed to its pipelines (once per pipeline).');
 export const RECEIVER_REFUSED = perSignal({ metrics: 'otelcol_receiver_refused_metric_points', logs: 'otelcol_receiver_refused_log_records' },
   (name, s) => counterDeclaration(name, s, ['receiver'],
-  `${ITEM_WORDS[s]} a pipeline refused (memory_limiter above its limit)${s === 'metrics' ? ': the data points of every batch refused whole' : ''}.`));
+  `${ITEM_WORDS[s]} a pipeline refused (a memory_limiter above its limit, a full sending queue, a disk queue that cannot write)${s === 'metrics' ? ': the data points of every batch refused whole, which are not sent again (the next collection carries the sums and gauges)' : ': the moves of backbone_events are kept and handed on again'}.`));
 export const PROCESSOR_REFUSED = perSignal({ metrics: 'otelcol_processor_refused_metric_points', logs: 'otelcol_processor_refused_log_records' },
   (name, s) => counterDeclaration(name, s, ['processor'],
   `${ITEM_WORDS[s]} a memory_limiter refused.`));
@@ -146,10 +146,10 @@ export class SelfTelemetry {
     this.add(RECEIVER_ACCEPTED_LOGS.name, { receiver: id }, records);
   }
 
-  /** Items a memory_limiter refused; `receiver` is undefined for the agent's own data. */
-  refused(receiver: string | undefined, processor: string, signal: Signal, items: number): void {
+  /** Items a pipeline refused; `receiver` is undefined for the agent's own data, `processor` set when a memory_limiter refused. */
+  refused(receiver: string | undefined, processor: string | undefined, signal: Signal, items: number): void {
     if (receiver !== undefined) this.add(RECEIVER_REFUSED[signal].name, { receiver }, items);
-    this.add(PROCESSOR_REFUSED[signal].name, { processor }, items);
+    if (processor !== undefined) this.add(PROCESSOR_REFUSED[signal].name, { processor }, items);
   }
 
   /** For ExporterSettings.selfMetrics: undefined when the level is none. */

@@ -8,12 +8,12 @@
 // the agent's own metrics (self-telemetry.ts).
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import {
-  commitAll, type Commit, type ExporterFactory, type ExporterSettings, type Lifecycle, type LogsExporter, type MetricsExporter, type PipelineProcessor,
+import type {
+  ExporterFactory, ExporterSettings, Lifecycle, LogsExporter, MetricsExporter, PipelineProcessor, ReceiverHost,
 } from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
 import {
-  countPoints, DEFAULT_SHAPE, type LogBatch, type LogsConsumer, type MetricBatch, type MetricShape, type MetricsConsumer, shapeKey,
+  type Answer, countPoints, type Refusal, DEFAULT_SHAPE, type LogBatch, type LogsConsumer, type MetricBatch, type MetricShape, type MetricsConsumer, shapeKey,
 } from '../component/consumer.ts';
 import type { AgentConfig, ComponentEntry, PipelineConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
@@ -32,11 +32,9 @@ interface RunningPipeline {
   processors: { id: string; instance: PipelineProcessor }[];
   /** Metrics: the first stage for each shape the exporters want, by shapeKey. */
   metricHeads: Map<string, { shape: MetricShape; head: MetricsConsumer }>;
-  /** Logs: the first stage, where commit() starts. */
+  /** Logs: the first stage. */
   logHead?: LogsConsumer;
   exporters: (MetricsExporter | LogsExporter)[];
-  /** Log records a memory_limiter refused at the entry: lost after they were reported (see Commit.lost). */
-  refusedLogs: number;
 }
 
 export class Service {
@@ -82,7 +80,7 @@ export class Service {
         return { id, instance };
       });
       const running: RunningPipeline = {
-        id: pipeline.id, signal: pipeline.signal, processors, metricHeads: new Map(), exporters: [], refusedLogs: 0,
+        id: pipeline.id, signal: pipeline.signal, processors, metricHeads: new Map(), exporters: [],
       };
       const carriesSelfMetrics = selfPipelines.has(pipeline.id);
       if (pipeline.signal === 'metrics') {
@@ -131,19 +129,15 @@ export class Service {
       const inPipelines = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.includes(id));
       if (inPipelines.length === 0) continue;
       const source = this.source(resource, inPipelines, id, this.observer);
-      const logPipelines = inPipelines.filter((p) => p.logHead !== undefined);
-      const commit = async (): Promise<Commit> => {
-        source.handOnLogs();
-        const answers = await Promise.all(logPipelines.map((p) => p.logHead!.commit()));
-        const refused = logPipelines.reduce((sum, p) => sum + p.refusedLogs, 0);
-        const refusingNow = logPipelines.some((p) => this.refusing(p) !== undefined);
-        const all = commitAll(answers);
-        return { kept: all.kept && !refusingNow, lost: all.lost + refused };
-      };
       const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
-      const host = {
+      const host: ReceiverHost = {
         meter: source.meter(scope), logger: source.logger(scope), signals: new Set<Signal>(inPipelines.map((p) => p.signal)),
-        report: () => source.report(), handOnLogs: () => source.handOnLogs(), commit,
+        report: () => source.report(), handOnLogs: () => source.handOnLogs(),
+        notKept: (records) => {
+          for (const pipeline of inPipelines.filter((p) => p.signal === 'logs')) {
+            for (const exporter of this.pipelineConfig(pipeline.id).exporters) this.selfTelemetry.exporter(exporter, 'logs').enqueueFailed(records);
+          }
+        },
       };
       const status = this.status.register('receiver', id);
       const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
@@ -198,8 +192,8 @@ export class Service {
     const source = new Source(resource, shapes, logsWanted, (error) =>
       this.log.child({ component: receiver ?? 'agent' }).problem('collect', 'warn', `collecting metrics: ${error instanceof Error ? error.message : String(error)}`));
     for (const pipeline of pipelines) {
-      for (const { shape, head } of pipeline.metricHeads.values()) source.metrics.route(shape, this.metricsEntry(pipeline, head, receiver));
-      if (pipeline.logHead) source.logs!.route(this.logsEntry(pipeline, pipeline.logHead, receiver));
+      for (const { shape, head } of pipeline.metricHeads.values()) source.metrics.route(shape, this.metricsEntry(head, receiver));
+      if (pipeline.logHead) source.logs!.route(this.logsEntry(pipeline.logHead, receiver));
     }
     if (observer && receiver !== undefined) {
       source.metrics.route(DEFAULT_SHAPE, observer.metrics(receiver));
@@ -209,27 +203,28 @@ export class Service {
     return source;
   }
 
-  /** Where a source's metric batches enter a pipeline: refused (and counted) while a memory_limiter says so. */
-  private metricsEntry(pipeline: RunningPipeline, head: MetricsConsumer, receiver: string | undefined): (batch: MetricBatch) => void {
-    return (batch) => {
-      const refusedBy = this.refusing(pipeline);
-      if (refusedBy === undefined) head.consumeMetrics(batch);
-      else this.selfTelemetry.refused(receiver, refusedBy, 'metrics', countPoints(batch));
+  /** Where a source's metric batches enter a pipeline: what the pipeline refuses is counted (the source does not retry metrics). */
+  private metricsEntry(head: MetricsConsumer, receiver: string | undefined): (batch: MetricBatch) => Promise<Answer> {
+    return async (batch) => {
+      const answer = await head.consumeMetrics(batch);
+      if (!answer.accepted) this.countRefused(receiver, answer.refusal, 'metrics', countPoints(batch));
+      return answer;
     };
   }
 
-  /** Where a source's log batches enter a pipeline: counted, or refused while a memory_limiter says so. */
-  private logsEntry(pipeline: RunningPipeline, head: LogsConsumer, receiver: string | undefined): (batch: LogBatch) => void {
-    return (batch) => {
-      const refusedBy = this.refusing(pipeline);
-      if (refusedBy !== undefined) {
-        this.selfTelemetry.refused(receiver, refusedBy, 'logs', batch.length);
-        pipeline.refusedLogs += batch.length;
-        return;
-      }
-      if (receiver !== undefined) this.selfTelemetry.receiverAccepted(receiver, batch.length);
-      head.consumeLogs(batch);
+  /** Where a source's log batches enter a pipeline: accepted or refused records are counted, and the answer goes back to the source. */
+  private logsEntry(head: LogsConsumer, receiver: string | undefined): (batch: LogBatch) => Promise<Answer> {
+    return async (batch) => {
+      const answer = await head.consumeLogs(batch);
+      if (!answer.accepted) this.countRefused(receiver, answer.refusal, 'logs', batch.length);
+      else if (receiver !== undefined) this.selfTelemetry.receiverAccepted(receiver, batch.length);
+      return answer;
     };
+  }
+
+  /** otelcol_receiver_refused_*, and otelcol_processor_refused_* when a processor (memory_limiter) refused. */
+  private countRefused(receiver: string | undefined, refusal: Refusal, signal: Signal, items: number): void {
+    this.selfTelemetry.refused(receiver, refusal.reason === 'memory_limit' ? refusal.by : undefined, signal, items);
   }
 
   private pipelineConfig(id: string): PipelineConfig {
@@ -255,11 +250,6 @@ export class Service {
       pipelineBatches: pipeline.processors.some((processor) => this.config.processors.get(processor)!.factory.batches === true),
       ...(selfMetrics ? { selfMetrics } : {}),
     };
-  }
-
-  /** The name of a processor that refuses data now (memory_limiter), if any. */
-  private refusing(pipeline: RunningPipeline): string | undefined {
-    return pipeline.processors.find(({ instance }) => instance.refusing?.())?.id;
   }
 
   /** Hands on what a pipeline's processors hold and waits until its exporters sent it or a send failed. */
@@ -338,7 +328,7 @@ export class Service {
    * send failed (tests, the CLI's --once).
    */
   async flush(options: { collect?: boolean } = {}): Promise<void> {
-    if (options.collect === false) for (const source of this.sources) source.handOnLogs();
+    if (options.collect === false) await Promise.all(this.sources.map((source) => source.handOnLogs()));
     else await Promise.all(this.sources.map((source) => source.report()));
     await Promise.all(this.pipelines.map((p) => this.flushPipeline(p)));
   }

@@ -3,7 +3,7 @@
 // the leadership gauge.
 import { createNoopLogger, type Logger, type Meter } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { MetricShape } from '../component/consumer.ts';
+import { ACCEPTED, type Answer, type MetricShape } from '../component/consumer.ts';
 import { LogSource } from './log-source.ts';
 import { MetricSource } from './metric-source.ts';
 
@@ -25,19 +25,21 @@ export class Source {
     return this.logs?.logger(scope) ?? createNoopLogger();
   }
 
-  /** Hands on the log records emitted so far. */
-  handOnLogs(): void {
-    this.logs?.handOn();
+  /** Hands on the log records emitted so far, and answers for them. */
+  handOnLogs(): Promise<Answer> {
+    return this.logs?.handOn() ?? Promise.resolve(ACCEPTED);
   }
 
   /**
    * Hands on the log records emitted so far, collects the metrics and hands them on, and the
-   * records emitted meanwhile (by a round the collection waited for).
+   * records emitted meanwhile (by a round the collection waited for). What the pipelines
+   * refuse is counted where it enters them (the service), not retried: the next report
+   * carries the cumulative sums and the gauges again.
    */
   async report(): Promise<void> {
-    this.handOnLogs();
+    void this.handOnLogs();
     await this.metrics.report();
-    this.handOnLogs();
+    void this.handOnLogs();
   }
 
   async shutdown(): Promise<void> {

@@ -1,13 +1,13 @@
-// The shape of most processor stages: change each batch (or drop it) and hand it on; flush
-// and commit pass straight through, since nothing is held.
-import type { LogBatch, LogsConsumer, MetricBatch, MetricsConsumer } from '../component/consumer.ts';
+// The shape of most processor stages: change each batch (or drop it) and hand it on; the
+// answer comes back from the stage after. A batch dropped whole needs no keeping: accepted.
+import { ACCEPTED, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer } from '../component/consumer.ts';
 
 /** A metrics stage that hands on `change(batch)`, or nothing when it returns undefined. */
 export function metricsStage(next: MetricsConsumer, change: (batch: MetricBatch) => MetricBatch | undefined): MetricsConsumer {
   return {
-    consumeMetrics: (batch) => {
+    consumeMetrics: async (batch) => {
       const changed = change(batch);
-      if (changed) next.consumeMetrics(changed);
+      return changed ? next.consumeMetrics(changed) : ACCEPTED;
     },
     flush: () => next.flush(),
   };
@@ -16,12 +16,10 @@ export function metricsStage(next: MetricsConsumer, change: (batch: MetricBatch)
 /** A logs stage that hands on `change(batch)` unless it is empty. */
 export function logsStage(next: LogsConsumer, change: (batch: LogBatch) => LogBatch): LogsConsumer {
   return {
-    consumeLogs: (batch) => {
+    consumeLogs: async (batch) => {
       const changed = change(batch);
-      if (changed.length > 0) next.consumeLogs(changed);
+      return changed.length > 0 ? next.consumeLogs(changed) : ACCEPTED;
     },
     flush: () => next.flush(),
-    // A record a stage dropped needs no keeping: the exporters answer for the rest.
-    commit: () => next.commit(),
   };
 }

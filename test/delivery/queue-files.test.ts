@@ -20,13 +20,13 @@ function quietLog(lines: string[]): AgentLog {
 
 const text = (body: Uint8Array | undefined) => (body === undefined ? undefined : new TextDecoder().decode(body));
 
-test('requests come back in order after a reopen; a damaged one is set aside with a warning', () => {
+test('requests come back in order after a reopen; a damaged one is set aside with a warning', async () => {
   const dir = path.join(tempDir(), 'q');
   const lines: string[] = [];
   const capacity = { items: 100, bytes: 1_000_000 };
   const first = new DiskQueue(dir, capacity, quietLog(lines));
-  for (const name of ['one', 'two', 'three']) first.push(payload(name));
-  first.close();
+  for (const name of ['one', 'two', 'three']) await first.push(payload(name));
+  await first.close();
 
   const files = readdirSync(dir).filter((name) => name.endsWith('.otlp')).sort();
   assert.equal(files.length, 3);
@@ -41,27 +41,27 @@ test('requests come back in order after a reopen; a damaged one is set aside wit
   const order: (string | undefined)[] = [];
   for (let entry = second.head(); entry; entry = second.head()) {
     order.push(text(second.body(entry)));
-    second.remove(entry, 'sent');
+    await second.remove(entry, 'sent');
   }
   assert.deepEqual(order, ['one', undefined, 'three']);
   assert.ok(lines.some((line) => line.includes(`${files[1]} is unreadable (its content does not match its checksum)`)));
   assert.deepEqual(readdirSync(dir).sort(), [files[1]!.replace('.otlp', '.corrupt'), 'lock']);
-  second.push(payload('four'));
+  await second.push(payload('four'));
   assert.ok(readdirSync(dir).includes('0000000000000004.otlp'), 'numbering continues after the last request');
-  second.close();
+  await second.close();
 });
 
-test('the bound counts items and bytes; the oldest go first, never the one being sent', () => {
+test('the bound counts items and bytes; the oldest go first, never the one being sent', async () => {
   const queue = new MemoryQueue({ items: 10, bytes: 1000 });
-  queue.push(payload('a', 4));
-  queue.push(payload('b', 4));
+  await queue.push(payload('a', 4));
+  await queue.push(payload('b', 4));
   queue.sending(queue.head());
-  const result = queue.push(payload('c', 4));
-  assert.deepEqual(result, { droppedItems: 4, rejected: false });
+  const result = await queue.push(payload('c', 4));
+  assert.deepEqual(result, { droppedItems: 4 });
   assert.deepEqual([text(queue.body(queue.head()!))], ['a'], 'the request in flight stayed');
   assert.equal(queue.size().items, 8);
-  assert.deepEqual(queue.push(payload('too big', 11)), { droppedItems: 0, rejected: true });
+  assert.deepEqual(await queue.push(payload('too big', 11)), { droppedItems: 0, rejected: 'too_large' });
   const bytes = new MemoryQueue({ items: 100, bytes: 10 });
-  bytes.push(payload('12345'));
-  assert.deepEqual(bytes.push(payload('678901')), { droppedItems: 1, rejected: false });
+  await bytes.push(payload('12345'));
+  assert.deepEqual(await bytes.push(payload('678901')), { droppedItems: 1 });
 });

@@ -38,7 +38,7 @@ test('kill -9 at random moments in a stream of moves: every move once', async (t
 
 test('kill -9 at each point between the writes: every move once', async (t) => {
   const r = await startRig(300);
-  const points = ['queue-written:2', 'queue-renamed:2', 'queue-sent:1', 'checkpoint-committed:1', 'checkpoint-written:1'];
+  const points = ['moves-found:2', 'journal-written:2', 'queue-written:2', 'queue-renamed:2', 'moves-accepted:2', 'queue-sent:1', 'checkpoint-written:1'];
   let agent = await r.start();
   await r.stop(agent);
   for (const point of points) {

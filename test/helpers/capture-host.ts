@@ -5,6 +5,7 @@ import { InMemoryLogRecordExporter, LoggerProvider, type ReadableLogRecord, Simp
 import { DataPointType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { ReceiverHost } from '../../src/component/component.ts';
 import { AgentLog } from '../../src/diagnostics/agent-log.ts';
+import { ACCEPTED } from '../../src/component/consumer.ts';
 
 class OnDemandReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -27,6 +28,8 @@ export class CaptureHost {
   readonly log: AgentLog;
   private readonly exporter = new InMemoryLogRecordExporter();
   private readonly reader = new OnDemandReader();
+  /** Records the receiver said it could not keep. */
+  notKept = 0;
   private readonly meterProvider: MeterProvider;
   private readonly loggerProvider: LoggerProvider;
 
@@ -39,9 +42,9 @@ export class CaptureHost {
       signals: new Set(['metrics', 'logs']),
       // Metrics are collected when the test asks (collect()); reports are only counted.
       report: async () => { this.reports++; },
-      handOnLogs: () => {},
-      // Every record is in the in-memory exporter as soon as it is emitted.
-      commit: async () => ({ kept: true, lost: 0 }),
+      // Every record is in the in-memory exporter as soon as it is emitted: accepted.
+      handOnLogs: async () => ACCEPTED,
+      notKept: (records) => { this.notKept += records; },
     };
     this.log = new AgentLog({ level: 'debug', sink: { write: (line) => { this.logLines.push(line); } } });
   }

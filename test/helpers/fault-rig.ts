@@ -31,13 +31,19 @@ export interface RigOptions {
   queueStorage?: string;
   /** Extra YAML under the otlphttp exporter (indented by 4). */
   exporterExtra?: string;
+  /** Where backbone_events keeps its checkpoint and journal (a small tmpfs, say); default under the rig's folder. */
+  storage?: string;
+  /** Extra YAML under the backbone_events receiver (indented by 4). */
+  receiverExtra?: string;
+  /** backbone_events' watch_method (default poll). */
+  watchMethod?: 'poll' | 'native';
 }
 
 export class FaultRig {
   readonly home = tempDir();
   readonly root = path.join(this.home, 'backbone-issue-sync');
   readonly project = path.join(this.root, 'INT-16', 'AP-29');
-  readonly storage = path.join(this.home, 'var', 'checkpoint');
+  readonly storage: string;
   readonly queueStorage: string;
   readonly journal = path.join(this.home, 'moves.jsonl');
   readonly otlp = new OtlpReceiver();
@@ -50,6 +56,7 @@ export class FaultRig {
   constructor(options: RigOptions) {
     this.options = options;
     this.queueStorage = options.queueStorage ?? path.join(this.home, 'var', 'queue');
+    this.storage = options.storage ?? path.join(this.home, 'var', 'checkpoint');
   }
 
   get queueDir(): string {
@@ -61,7 +68,7 @@ export class FaultRig {
   }
 
   async setup(): Promise<this> {
-    mkdirSync(path.join(this.project, 'receive', 'processed'), { recursive: true });
+    for (const folder of ['processed', 'waiting', 'error/ISS-1']) mkdirSync(path.join(this.project, 'receive', folder), { recursive: true });
     for (let i = 0; i < this.options.messages; i++) writeFileSync(this.message(i), 'message');
     await this.otlp.start();
     this.writeConfig();
@@ -77,10 +84,11 @@ export class FaultRig {
 receivers:
   backbone_events:
     root: ${this.root}
-    watch_method: poll
+    watch_method: ${this.options.watchMethod ?? 'poll'}
     poll_interval: 100ms
     grace_period: 300ms
     storage: ${this.storage}
+${this.options.receiverExtra ?? ''}
 exporters:
   otlphttp:
     endpoint: ${this.otlp.url}
@@ -140,6 +148,17 @@ service:
       return { from, to: path.join(this.project, 'receive', 'processed', path.basename(from)) };
     });
     this.next += count;
+    return this.moveFiles(moves, intervalMs);
+  }
+
+  /** A message's file in a state folder of the project ('receive', 'waiting', 'processed', 'error/ISS-1'). */
+  at(i: number, folder: string): string {
+    const name = path.basename(this.message(i));
+    return folder === 'receive' ? this.message(i) : path.join(this.project, 'receive', folder, name);
+  }
+
+  /** Makes these renames, one every `intervalMs`, in another process that journals each. */
+  moveFiles(moves: { from: string; to: string }[], intervalMs: number): Promise<void> {
     const child = spawn(process.execPath, [MOVER], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
@@ -182,6 +201,26 @@ service:
    */
   check(resends = 0, missing: ReadonlySet<string> = new Set()): { duplicates: number } {
     const made = this.moves();
+    const { duplicates, byUid } = this.checkResends(resends);
+    // One uid per move, one move per uid, each from receive to processed.
+    const reported = new Map<string, string[]>();
+    for (const [uid, [record]] of byUid) {
+      const name = String(record!.attributes['backbone.message']);
+      assert.equal(`${String(record!.attributes['backbone.from_state'])}->${String(record!.attributes['backbone.to_state'])}`, 'receive->processed', `${name}: ${record!.body}`);
+      reported.set(name, [...(reported.get(name) ?? []), uid]);
+    }
+    const expected = made.map((move) => move.name).filter((name) => !missing.has(name)).sort();
+    const twice = [...reported].filter(([, uids]) => uids.length > 1).map(([name]) => name);
+    assert.deepEqual(twice, [], `moves reported twice under different keys\n${this.report()}`);
+    assert.deepEqual([...reported.keys()].sort(), expected, `the moves reported are the moves made\n${this.report()}`);
+    return { duplicates };
+  }
+
+  /**
+   * Records that arrived more than once: only whole requests sent again byte for byte (a kill
+   * right after the backend accepted), at most `resends` of them. Returns the records by uid.
+   */
+  checkResends(resends: number): { duplicates: number; byUid: Map<string, ReceivedLog[]> } {
     const records = this.transitions();
     const byUid = new Map<string, ReceivedLog[]>();
     for (const record of records) {
@@ -206,18 +245,7 @@ service:
       assert.equal(requests.length, 2, `a request re-sent once, not ${requests.length} times`);
     }
     assert.ok(resent.size <= resends, `${resent.size} request(s) sent twice, at most ${resends} allowed (one per kill right after the backend accepted)\n${this.report()}`);
-    // One uid per move, one move per uid, each from receive to processed.
-    const reported = new Map<string, string[]>();
-    for (const [uid, [record]] of byUid) {
-      const name = String(record!.attributes['backbone.message']);
-      assert.equal(`${String(record!.attributes['backbone.from_state'])}->${String(record!.attributes['backbone.to_state'])}`, 'receive->processed', `${name}: ${record!.body}`);
-      reported.set(name, [...(reported.get(name) ?? []), uid]);
-    }
-    const expected = made.map((move) => move.name).filter((name) => !missing.has(name)).sort();
-    const twice = [...reported].filter(([, uids]) => uids.length > 1).map(([name]) => name);
-    assert.deepEqual(twice, [], `moves reported twice under different keys\n${this.report()}`);
-    assert.deepEqual([...reported.keys()].sort(), expected, `the moves reported are the moves made\n${this.report()}`);
-    return { duplicates };
+    return { duplicates, byUid };
   }
 
   report(): string {
@@ -238,8 +266,8 @@ service:
 }
 
 /** A rig for the calling test (or test file), closed when that test ends. */
-export async function startRig(messages: number): Promise<FaultRig> {
-  const rig = await new FaultRig({ messages }).setup();
+export async function startRig(messages: number, options: Omit<RigOptions, 'messages'> = {}): Promise<FaultRig> {
+  const rig = await new FaultRig({ messages, ...options }).setup();
   after(() => rig.close());
   return rig;
 }

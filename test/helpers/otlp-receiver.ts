@@ -49,6 +49,8 @@ export interface ReceivedLog {
   body: string;
   attributes: Attributes;
   resource: Attributes;
+  /** The record's time (ms since the epoch). */
+  timeMs: number;
   /** Which accepted request brought it (an index into `requests`). */
   request?: number;
 }
@@ -285,6 +287,7 @@ export class OtlpReceiver {
             body: String(anyValue(record.body as Any | undefined)),
             attributes: attributes(record.attributes),
             resource,
+            timeMs: nanosToMs(record.timeUnixNano),
             request: this.requests.length - 1,
           });
         }

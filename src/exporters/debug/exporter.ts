@@ -1,7 +1,7 @@
 // The debug exporter: what the agent sends, printed on stdout for a person to read, batch by
 // batch as the pipeline hands them over.
 import type { ComponentSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
-import { DEFAULT_SHAPE } from '../../component/consumer.ts';
+import { ACCEPTED, DEFAULT_SHAPE } from '../../component/consumer.ts';
 import type { DebugConfig } from './config.ts';
 import { formatLogRecord, formatMetricsBasic, formatMetricsDetailed } from './format.ts';
 
@@ -14,11 +14,12 @@ export function createDebugMetricsExporter(settings: ComponentSettings<DebugConf
   const { verbosity } = settings.config;
   return {
     consumer: {
-      consumeMetrics: (batch) => {
+      consumeMetrics: async (batch) => {
         const text = verbosity === 'detailed'
           ? `${formatMetricsBasic(batch, new Date()).split('\n')[0]}\n${formatMetricsDetailed(batch)}`
           : formatMetricsBasic(batch, new Date());
         sink.write(text + '\n');
+        return ACCEPTED;
       },
       flush: async () => {},
     },
@@ -31,10 +32,12 @@ export function createDebugLogsExporter(settings: ComponentSettings<DebugConfig>
   const detailed = settings.config.verbosity === 'detailed';
   return {
     consumer: {
-      consumeLogs: (batch) => sink.write(batch.map((record) => formatLogRecord(record, detailed)).join('\n') + '\n'),
-      flush: async () => {},
       // Printed is as kept as the debug exporter promises.
-      commit: async () => ({ kept: true, lost: 0 }),
+      consumeLogs: async (batch) => {
+        sink.write(batch.map((record) => formatLogRecord(record, detailed)).join('\n') + '\n');
+        return ACCEPTED;
+      },
+      flush: async () => {},
     },
     shutdown: async () => {},
   };

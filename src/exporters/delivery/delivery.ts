@@ -7,6 +7,7 @@
 // Every outcome is counted for the agent's own metrics (sent, send_failed per attempt,
 // enqueue_failed) and reported to the component status that the health check reads.
 import type { ComponentStatusReporter, ExporterStats } from '../../component/component.ts';
+import { ACCEPTED, type Answer, refused } from '../../component/consumer.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { backoffDelay } from './backoff.ts';
 import type { RetrySettings } from './config.ts';
@@ -40,6 +41,8 @@ export class Delivery {
   private failingSince: number | undefined;
   private retriesDuringOutage = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Since when the disk queue cannot write (said once, resolved by the next write that works). */
+  private writeFailing: number | undefined;
   /** Since start, for the line said when stopping. */
   private readonly totals = { sent: 0, dropped: 0, deduplicated: 0 };
 
@@ -64,31 +67,45 @@ export class Delivery {
   }
 
   /**
-   * Adds requests; never blocks and never fails: a full queue drops its oldest requests. What
-   * it took is then made durable as the queue promises (one folder fsync for the batch).
+   * Queues the requests of one batch and answers for them: accepted once the queue keeps them
+   * as it promises (a disk queue: fsynced), refused when it cannot (its disk is full, the
+   * request is larger than the whole queue, or the exporter has stopped). A full queue drops
+   * its oldest requests to make room (counted and said).
    */
-  enqueue(payloads: Payload[]): void {
-    const { queue, stats, log } = this.options;
-    const lostBefore = queue.lost;
-    for (const payload of payloads) {
-      if (this.closed && queue.kind === 'memory') {
-        // Data that arrives after the last drain cannot be sent any more.
-        this.dropped(payload.items);
-        continue;
+  async enqueue(payloads: Payload[], by: string): Promise<Answer> {
+    const { queue, log, status } = this.options;
+    for (const [index, payload] of payloads.entries()) {
+      if (this.closed) {
+        return refused('queue_full', by, `the exporter has stopped: ${payloads.slice(index).reduce((n, p) => n + p.items, 0)} ${this.what} not queued`);
       }
-      const result = queue.push(payload);
-      if (result.rejected) {
-        this.dropped(payload.items);
-        log.problem(this.key('queue-reject'), 'warn', `a request larger than the whole sending queue (${queue.capacity.items} items, ${queue.capacity.bytes} bytes) was dropped; raise sending_queue.queue_size or max_size`);
-      }
+      const result = await queue.push(payload);
       if (result.droppedItems > 0) {
         this.dropped(result.droppedItems);
         log.problem(this.key('queue-full'), 'warn', `the sending queue is full (${queue.capacity.items} items, ${queue.capacity.bytes} bytes): the oldest ${this.what} are being dropped to make room; they are counted in otelcol_exporter_enqueue_failed_*`);
       }
+      if (result.rejected === 'too_large') {
+        this.dropped(payload.items);
+        log.problem(this.key('queue-reject'), 'warn', `a request larger than the whole sending queue (${queue.capacity.items} items, ${queue.capacity.bytes} bytes) was dropped; raise sending_queue.queue_size or max_size`);
+        return refused('permanent', by, 'a request larger than the whole sending queue');
+      }
+      if (result.rejected !== undefined) {
+        const error = result.rejected.writeFailed;
+        const what = queue instanceof DiskQueue ? queue.describeWriteFailure(error) : `cannot queue: ${error.message}`;
+        if (this.writeFailing === undefined) {
+          this.writeFailing = Date.now();
+          log.problem(this.key('write'), 'error', `${what}; ${this.what} are refused until it can (the receivers keep what they must deliver and hand it on again), tried again with every batch`);
+          status.recoverableError(`disk queue full: ${error.message}`);
+        }
+        return refused('disk_full', by, what);
+      }
+      if (this.writeFailing !== undefined) {
+        const seconds = ((Date.now() - this.writeFailing) / 1000).toFixed(1);
+        this.writeFailing = undefined;
+        log.resolved(this.key('write'), `the disk queue can be written again (after ${seconds} s)`);
+      }
     }
-    this.countLost(lostBefore);
-    queue.persist();
     this.wake?.();
+    return ACCEPTED;
   }
 
   /** Records that were not queued because the queue already holds (or sent) their log.record.uid. */
@@ -98,25 +115,6 @@ export class Delivery {
       this.options.log.info(`dropped ${items} ${this.what} reported again with a log.record.uid this queue already took (a replay after a restart or a roll-back); counted in the line said when stopping`);
     }
     this.totals.deduplicated += items;
-  }
-
-  /**
-   * Makes what was enqueued durable as the queue promises and says whether all of it is kept
-   * (see DeliveryQueue.persist), with the items lost so far after they were taken.
-   */
-  commit(): { kept: boolean; lost: number } {
-    const { queue } = this.options;
-    const lostBefore = queue.lost;
-    const kept = queue.persist();
-    this.countLost(lostBefore);
-    return { kept, lost: queue.lost };
-  }
-
-  private countLost(before: number): void {
-    const lost = this.options.queue.lost - before;
-    if (lost === 0) return;
-    this.dropped(lost);
-    this.options.log.warn(`the disk is still full and the requests held in memory reached their bound: the oldest ${lost} ${this.what} were dropped (counted in otelcol_exporter_enqueue_failed_*, ${this.options.queue.lost} so far); a receiver with a checkpoint reports them again once they can be written`);
   }
 
   private dropped(items: number): void {
@@ -168,15 +166,8 @@ export class Delivery {
     } finally {
       signal.removeEventListener('abort', onAbort);
       sender.close();
-      queue.persist();
+      this.closed = true;
       const left = queue.size();
-      const disk = queue instanceof DiskQueue ? queue : undefined;
-      const held = disk?.heldSize();
-      if (disk !== undefined && held !== undefined && held.items > 0) {
-        // Never written (the disk is full): they end with the process.
-        this.dropped(held.items);
-        log.warn(`stopping with ${held.items} ${this.what} held in memory because the disk queue ${disk.dir} is full: they are lost with this process (counted in otelcol_exporter_enqueue_failed_*); the file watcher reports its moves again after the restart, from its checkpoint`);
-      }
       if (left.requests > 0) {
         if (queue.kind === 'disk') {
           log.info(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they stay in the disk queue and are sent after the restart; ${this.summary()}`);
@@ -184,13 +175,12 @@ export class Delivery {
           stats.sendFailed(left.items, 'shutdown', true);
           this.totals.dropped += left.items;
           log.warn(`stopping with ${left.items} ${this.what} not yet sent to ${sender.url}; they are lost (set storage: <folder> to keep them across restarts); ${this.summary()}`);
-          while (queue.head()) queue.remove(queue.head()!, 'dropped');
+          while (queue.head()) await queue.remove(queue.head()!, 'dropped');
         }
       } else if (this.totals.sent + this.totals.dropped + this.totals.deduplicated > 0) {
         log.info(`stopping: nothing left to send to ${sender.url}; ${this.summary()}`);
       }
-      queue.close();
-      this.closed = true;
+      await queue.close();
       this.settleIdle();
     }
   }
@@ -244,7 +234,7 @@ export class Delivery {
     queue.sending(entry);
     const outcome: SendOutcome = await sender.send(body, entry.encoding, entry.compression).finally(() => queue.sending(undefined));
     if (outcome.kind === 'sent') {
-      queue.remove(entry, 'sent');
+      await queue.remove(entry, 'sent');
       stats.sent(entry.items);
       this.totals.sent += entry.items;
       status.ok();
@@ -263,7 +253,7 @@ export class Delivery {
     if (outcome.kind === 'permanent') {
       stats.sendFailed(entry.items, outcome.errorType, true);
       this.totals.dropped += entry.items;
-      queue.remove(entry, 'dropped');
+      await queue.remove(entry, 'dropped');
       status.permanentError(outcome.reason);
       log.problem(this.key('permanent'), 'error', `${sender.url} refused ${this.what}: ${outcome.reason}; such a request is not retried, so its ${this.what} were dropped (counted in otelcol_exporter_send_failed_* with error.permanent=true); said once until a request is accepted`);
       return 'done';
@@ -281,7 +271,7 @@ export class Delivery {
     if (!retry.enabled || expired) {
       stats.sendFailed(entry.items, outcome.errorType, true);
       this.totals.dropped += entry.items;
-      queue.remove(entry, 'dropped');
+      await queue.remove(entry, 'dropped');
       this.attempt = 0;
       log.problem(this.key('dropped'), 'error', retry.enabled
         ? `gave up on ${this.what} after retrying for longer than retry_on_failure.max_elapsed_time (${retry.max_elapsed_time} ms); set storage: <folder> to keep data through longer outages`

@@ -1,12 +1,16 @@
 // A push exporter (otlphttp and the backend presets) on top of the delivery queue. The batches
 // the pipeline hands over (metrics in the shape the configuration asks for, log records) are
 // gathered as sending_queue.batch says (unless a batch processor in the pipeline did), encoded
-// into OTLP requests below max_request_size, compressed, and queued, so that the pipeline never
-// waits for the network. The queue's consumer does the sending, the retrying and the counting.
+// into OTLP requests below max_request_size, compressed, and queued; the answer to a batch is
+// the queue's (accepted once kept as promised: a disk queue fsynced it), so the pipeline waits
+// for the disk, never for the network. The queue's consumer does the sending, the retrying and
+// the counting.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Commit, ExporterSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
-import { countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer } from '../../component/consumer.ts';
+import type { ExporterSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
+import {
+  ACCEPTED, type Answer, countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer, refused,
+} from '../../component/consumer.ts';
 import { type Gatherer, type Gathering, logsGatherer, metricsGatherer } from '../../component/gatherer.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import type { DeliverySettings } from './config.ts';
@@ -95,38 +99,49 @@ abstract class QueuedBatches<T> {
   protected readonly handle: DeliveryHandle;
   protected readonly settings: ExporterSettings<PushConfig>;
   protected abstract readonly gatherer: Gatherer<T>;
+  /** Gathered batches are queued one after the other (a replay check sees what the one before queued). */
+  private queuing: Promise<unknown> = Promise.resolve();
 
   constructor(handle: DeliveryHandle, settings: ExporterSettings<PushConfig>) {
     this.handle = handle;
     this.settings = settings;
   }
 
+  protected inTurn(queue: () => Promise<Answer>): Promise<Answer> {
+    const answer = this.queuing.then(queue);
+    this.queuing = answer.catch(() => {});
+    return answer;
+  }
+
   async flush(): Promise<void> {
     this.gatherer.release();
+    await this.queuing;
     await this.handle.idle();
   }
 
   /** Queues what waits, then sends what is queued within the shutdown signal's time (or keeps it on disk). */
   async close(): Promise<void> {
     this.gatherer.release();
+    await this.queuing;
     await this.handle.close();
   }
 }
 
 class QueuedMetrics extends QueuedBatches<MetricBatch> implements MetricsConsumer {
-  protected readonly gatherer = metricsGatherer(this.handle.gathering(), (batch) => this.queue(batch));
+  protected readonly gatherer = metricsGatherer(this.handle.gathering(), (batch) => this.inTurn(() => this.queue(batch)));
 
-  consumeMetrics(batch: MetricBatch): void {
-    this.gatherer.take(batch);
+  consumeMetrics(batch: MetricBatch): Promise<Answer> {
+    return this.gatherer.take(batch);
   }
 
-  private queue(batch: MetricBatch): void {
+  private async queue(batch: MetricBatch): Promise<Answer> {
     try {
       const payloads = encodeMetrics(batch, this.handle.encodeOptions);
-      if (payloads.length > 0) this.handle.open().enqueue(payloads);
+      return payloads.length > 0 ? await this.handle.open().enqueue(payloads, this.settings.id) : ACCEPTED;
     } catch (error) {
       this.settings.stats.enqueueFailed(countPoints(batch));
       this.settings.log.problem('encode', 'error', `cannot queue metrics: ${(error as Error).message}`);
+      return refused('permanent', this.settings.id, `cannot encode metrics: ${(error as Error).message}`);
     }
   }
 }
@@ -136,15 +151,13 @@ class QueuedMetrics extends QueuedBatches<MetricBatch> implements MetricsConsume
  * replay) is dropped here, before it is encoded.
  */
 class QueuedLogs extends QueuedBatches<LogBatch> implements LogsConsumer {
-  protected readonly gatherer = logsGatherer(this.handle.gathering(), (batch) => this.queue(batch));
-  /** Records that could not be encoded or queued since the agent started: lost (see Commit.lost). */
-  private unqueued = 0;
+  protected readonly gatherer = logsGatherer(this.handle.gathering(), (batch) => this.inTurn(() => this.queue(batch)));
 
-  consumeLogs(batch: LogBatch): void {
-    this.gatherer.take(batch);
+  consumeLogs(batch: LogBatch): Promise<Answer> {
+    return this.gatherer.take(batch);
   }
 
-  private queue(batch: LogBatch): void {
+  private async queue(batch: LogBatch): Promise<Answer> {
     try {
       const delivery = this.handle.open();
       const queue = delivery.queue;
@@ -157,19 +170,12 @@ class QueuedLogs extends QueuedBatches<LogBatch> implements LogsConsumer {
         return true;
       });
       delivery.deduplicated(batch.length - records.length);
-      if (records.length > 0) delivery.enqueue(encodeLogs(records, this.handle.encodeOptions));
+      return records.length > 0 ? await delivery.enqueue(encodeLogs(records, this.handle.encodeOptions), this.settings.id) : ACCEPTED;
     } catch (error) {
-      this.unqueued += batch.length;
       this.settings.stats.enqueueFailed(batch.length);
       this.settings.log.problem('encode', 'error', `cannot queue log records: ${(error as Error).message}`);
+      return refused('permanent', this.settings.id, `cannot encode log records: ${(error as Error).message}`);
     }
-  }
-
-  /** Queues what waits, and says, without waiting for the network, whether the queue keeps what it took. */
-  async commit(): Promise<Commit> {
-    this.gatherer.release();
-    const answer = this.handle.open().commit();
-    return { kept: answer.kept, lost: answer.lost + this.unqueued };
   }
 }
 

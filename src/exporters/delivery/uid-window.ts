@@ -1,36 +1,48 @@
-// The idempotency keys (log.record.uid) a sending queue took most recently, so that a record
-// reported again with the same key is dropped before it is queued a second time. Reports come
-// again after a kill -9 (the watcher replays the moves made since its last checkpoint) and
-// after a full disk (the watcher rolls back to its checkpoint): always moves reported shortly
-// before, so a bounded window of the newest keys is enough.
+// The idempotency keys (log.record.uid) a sending queue holds or sent lately, so that a record
+// handed on again with the same key is dropped before it is queued a second time. Records come
+// again when a receiver hands on what it had not yet seen accepted: after a kill -9 (the
+// backbone_events journal's moves whose acceptance was not noted), after a refusal (a full disk
+// or a memory_limiter: the receiver keeps the moves and tries again).
 //
-// The bound: the checkpoint is written about once a second and only after what it covers is
-// queued, so a replay covers about one second of moves; WINDOW keys are 50,000 moves, far
-// above the 10,000 moves/s burst the bench measures, for about 5 MB of memory when full.
-export const UID_WINDOW = 50_000;
+// Two parts, so that the window covers everything that can come again:
+// - the keys of requests still in the queue, exactly (however long an outage, and whatever
+//   sending_queue.queue_size allows);
+// - the keys of the last SENT_WINDOW records sent, a ring: a receiver holds at most
+//   max_held_moves (100,000 by default) that could come again, so 200,000 covers them twice.
+//   About 90 bytes a key: 18 MB when full, reached only after 200,000 moves.
+export const SENT_WINDOW = 200_000;
 
 export class UidWindow {
   private readonly limit: number;
-  /** uid -> the position it was last added at; an older ring slot for it does not evict it. */
+  /** Keys of requests in the queue: key -> how many queued records carry it (one, but for a key taken twice while queued). */
+  private readonly queued = new Map<string, number>();
+  /** Keys sent: key -> the position it was added at; an older ring slot for it does not evict it. */
   private readonly positions = new Map<string, number>();
   private readonly ring: (string | undefined)[];
   private next = 0;
 
-  constructor(limit = UID_WINDOW) {
+  constructor(limit = SENT_WINDOW) {
     this.limit = limit;
     this.ring = new Array<string | undefined>(limit);
   }
 
   has(uid: string): boolean {
-    return this.positions.has(uid);
+    return this.queued.has(uid) || this.positions.has(uid);
   }
 
   get size(): number {
-    return this.positions.size;
+    return this.queued.size + this.positions.size;
   }
 
-  add(uids: Iterable<string>): void {
+  /** Keys of a request now in the queue. */
+  addQueued(uids: Iterable<string>): void {
+    for (const uid of uids) this.queued.set(uid, (this.queued.get(uid) ?? 0) + 1);
+  }
+
+  /** Keys of a request that was sent (or known sent, from the journal at start): into the ring. */
+  addSent(uids: Iterable<string>): void {
     for (const uid of uids) {
+      this.unqueue(uid);
       const slot = this.next % this.limit;
       const evicted = this.ring[slot];
       if (evicted !== undefined && this.positions.get(evicted) === this.next - this.limit) this.positions.delete(evicted);
@@ -42,11 +54,18 @@ export class UidWindow {
 
   /** Forgets keys whose records were dropped before they were sent: a later report of them must pass. */
   forget(uids: Iterable<string>): void {
-    for (const uid of uids) this.positions.delete(uid);
+    for (const uid of uids) this.unqueue(uid);
   }
 
-  /** The keys, oldest first (for the journal). */
-  *keys(): Iterable<string> {
+  private unqueue(uid: string): void {
+    const count = this.queued.get(uid);
+    if (count === undefined) return;
+    if (count <= 1) this.queued.delete(uid);
+    else this.queued.set(uid, count - 1);
+  }
+
+  /** The keys sent, oldest first (for the journal's compaction). */
+  *sentKeys(): Iterable<string> {
     const sorted = [...this.positions].sort((a, b) => a[1] - b[1]);
     for (const [uid] of sorted) yield uid;
   }

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { AggregationTemporality, type AggregationTemporalitySelector, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
-import { DEFAULT_SHAPE } from '../../component/consumer.ts';
+import { ACCEPTED, DEFAULT_SHAPE } from '../../component/consumer.ts';
 import { temporalityOf } from '../../pipeline/metric-source.ts';
 import { type PrometheusConfig, splitHostPort } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
@@ -51,7 +51,13 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
   };
 
   return {
-    consumer: { consumeMetrics: (batch) => store.take(batch), flush: async () => {} },
+    consumer: {
+      consumeMetrics: async (batch) => {
+        store.take(batch);
+        return ACCEPTED;
+      },
+      flush: async () => {},
+    },
     shape: DEFAULT_SHAPE,
     async start() {
       const { host, port } = splitHostPort(config.endpoint);

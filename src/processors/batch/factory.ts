@@ -1,9 +1,11 @@
 // batch: gathers batches of either signal and hands them on together, when send_batch_size
 // items (metric data points or log records) are waiting or `timeout` has passed since the
 // first of them, so that the stages after it and the exporters get fewer, larger batches. A
-// pipeline batches once: its exporters then send what it hands them as it comes.
+// pipeline batches once: its exporters then send what it hands them as it comes. Each batch's
+// answer is that of the gathered batch it left in (the Collector's batch processor answers at
+// once and so cannot pass a refusal back; this one waits).
 import * as z from 'zod';
-import type { Commit, ProcessorFactory } from '../../component/component.ts';
+import type { ProcessorFactory } from '../../component/component.ts';
 import type { LogsConsumer, MetricsConsumer } from '../../component/consumer.ts';
 import { type Gathering, logsGatherer, metricsGatherer } from '../../component/gatherer.ts';
 import { positiveDuration } from '../../config/schema-types.ts';
@@ -35,11 +37,6 @@ function logsBatcher(config: BatchConfig, next: LogsConsumer): LogsConsumer {
     flush: async () => {
       gatherer.release();
       await next.flush();
-    },
-    /** What waits goes on at once (commit does not wait for `timeout`), then the exporters answer. */
-    commit: (): Promise<Commit> => {
-      gatherer.release();
-      return next.commit();
     },
   };
 }

@@ -5,6 +5,7 @@
 // Wherever it is listed, it acts at the entry of the pipeline, as the Collector advises.
 import * as z from 'zod';
 import type { ProcessorFactory } from '../../component/component.ts';
+import { type Answer, type LogsConsumer, type MetricsConsumer, refused } from '../../component/consumer.ts';
 import { durationIn } from '../../config/schema-types.ts';
 
 export const memoryLimiterConfigSchema = z.strictObject({
@@ -28,7 +29,7 @@ export const memoryLimiterProcessorFactory: ProcessorFactory<MemoryLimiterConfig
   description: 'Refuses data while the agent\'s resident memory is above a limit (MiB), instead of being OOM-killed.',
   signals: ['metrics', 'logs'],
   configSchema: memoryLimiterConfigSchema,
-  createProcessor: ({ config, log }) => {
+  createProcessor: ({ id, config, log }) => {
     const spike = config.spike_limit_mib ?? Math.floor(config.limit_mib / 5);
     const threshold = (config.limit_mib - spike) * 1024 * 1024;
     let refusing = false;
@@ -44,8 +45,18 @@ export const memoryLimiterProcessorFactory: ProcessorFactory<MemoryLimiterConfig
         log.resolved('memory', `memory ${mib} MiB is below the limit again: accepting data`);
       }
     };
+    // An ordinary stage, as the Collector's memorylimiterprocessor: it refuses (ErrDataRefused
+    // there) and the receiver decides what to do with the refused batch; nothing polls a flag.
+    const refusal = (): Answer => refused('memory_limit', id, `memory is above ${config.limit_mib - spike} MiB (memory_limiter ${id})`);
     return {
-      refusing: () => refusing,
+      metrics: (next: MetricsConsumer): MetricsConsumer => ({
+        consumeMetrics: async (batch) => (refusing ? refusal() : next.consumeMetrics(batch)),
+        flush: () => next.flush(),
+      }),
+      logs: (next: LogsConsumer): LogsConsumer => ({
+        consumeLogs: async (batch) => (refusing ? refusal() : next.consumeLogs(batch)),
+        flush: () => next.flush(),
+      }),
       async start() {
         check();
         timer = setInterval(check, config.check_interval);

@@ -4,13 +4,18 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
+import type { StoredMove } from './reported-store.ts';
 import { describe, errorCode, type WatcherFs } from './watcher-fs.ts';
 
 // Version 2 keeps the messages per folder (the folder's path once, then its names, since and
 // inodes as three arrays): 200,000 messages take about 9 MB on disk instead of 16, and are read
 // without a validation library walking every entry. Version 1 (one [path, since, inode] per
 // message) is still read, and rewritten as version 2 at the next checkpoint.
-export const CHECKPOINT_VERSION = 2;
+//
+// Version 3 adds what makes it the start of the journal (reported-store.ts): the moves reported
+// and not yet accepted downstream, the journal generation that continues it, and the time of a
+// clean stop. Version 2 is still read (no moves, no journal; taken as a clean stop).
+export const CHECKPOINT_VERSION = 3;
 
 /** The messages of one folder where the watcher last saw them: names, since (ms) and inodes, index by index. */
 export interface CheckpointFolder {
@@ -27,6 +32,12 @@ export interface Checkpoint {
   layout: string;
   savedAtMs: number;
   entries: CheckpointFolder[];
+  /** Moves reported and not yet accepted downstream: handed on again at the next start. */
+  moves?: StoredMove[];
+  /** The journal generation that continues this checkpoint. */
+  journal?: number;
+  /** Set when written by a clean stop. */
+  stoppedAtMs?: number;
 }
 
 const headerSchema = z.object({
@@ -34,6 +45,9 @@ const headerSchema = z.object({
   layout: z.string(),
   savedAtMs: z.number(),
   entries: z.array(z.unknown()),
+  moves: z.array(z.object({ u: z.string(), n: z.string(), f: z.string(), t: z.string(), w: z.number() }).loose()).optional(),
+  journal: z.int().min(0).optional(),
+  stoppedAtMs: z.number().optional(),
 });
 
 const version1Schema = z.strictObject({
@@ -78,14 +92,20 @@ export async function loadCheckpoint(fs: WatcherFs, file: string, layout: string
   if (header.data.version === 1) {
     const old = version1Schema.safeParse(parsed);
     if (!old.success) return corrupt(old.error.issues[0]);
-    checkpoint = { ...old.data, version: CHECKPOINT_VERSION, entries: fromVersion1(old.data.entries) };
-  } else if (header.data.version === CHECKPOINT_VERSION) {
+    checkpoint = { ...old.data, version: CHECKPOINT_VERSION, entries: fromVersion1(old.data.entries), stoppedAtMs: old.data.savedAtMs };
+  } else if (header.data.version === 2 || header.data.version === CHECKPOINT_VERSION) {
     const entries: CheckpointFolder[] = [];
     for (const [index, stored] of header.data.entries.entries()) {
       if (!isStoredFolder(stored)) return corrupt({ code: 'custom', message: 'expected [folder, names, since, inodes] of equal lengths', path: ['entries', index], input: undefined });
       entries.push({ rel: stored[0], names: stored[1], since: stored[2], ino: stored[3] });
     }
-    checkpoint = { version: CHECKPOINT_VERSION, layout: header.data.layout, savedAtMs: header.data.savedAtMs, entries };
+    const { layout, savedAtMs, moves, journal, stoppedAtMs } = header.data;
+    checkpoint = {
+      version: CHECKPOINT_VERSION, layout, savedAtMs, entries, moves: (moves ?? []) as unknown as StoredMove[],
+      // Version 2 was written at each second and at shutdown, with no journal: taken as a clean stop.
+      ...(journal === undefined ? {} : { journal }),
+      ...(header.data.version === 2 ? { stoppedAtMs: savedAtMs } : stoppedAtMs === undefined ? {} : { stoppedAtMs }),
+    };
   } else {
     return { kind: 'fresh', reason: `the checkpoint ${file} has version ${header.data.version}, which this agent does not read` };
   }
@@ -127,7 +147,11 @@ async function removeStaleTemporaries(file: string): Promise<void> {
 
 /** The checkpoint as text, in parts: one JSON document, one line per folder (never one string of 200,000 messages). */
 function* serialise(checkpoint: Checkpoint): Iterable<string> {
-  const head = JSON.stringify({ version: checkpoint.version, layout: checkpoint.layout, savedAtMs: checkpoint.savedAtMs });
+  const head = JSON.stringify({
+    version: checkpoint.version, layout: checkpoint.layout, savedAtMs: checkpoint.savedAtMs, moves: checkpoint.moves ?? [],
+    ...(checkpoint.journal === undefined ? {} : { journal: checkpoint.journal }),
+    ...(checkpoint.stoppedAtMs === undefined ? {} : { stoppedAtMs: checkpoint.stoppedAtMs }),
+  });
   yield `${head.slice(0, -1)},"entries":[`;
   let first = true;
   for (const folder of checkpoint.entries) {
@@ -194,38 +218,37 @@ async function termEpochs(fs: WatcherFs, dir: string, componentId: string): Prom
 }
 
 /**
- * The checkpoint an earlier term left: that of the term this one took over from, opened by
- * name (on NFS, opening a file sees its latest version, where a folder listing may be cached
- * for a while); failing that (that leader never wrote one), the newest one listed.
+ * The checkpoints an earlier term may have left, in the order to try them: that of the term
+ * this one took over from, opened by name (on NFS, opening a file sees its latest version,
+ * where a folder listing may be cached for a while); then the others, newest first.
  */
-export async function loadTermCheckpoint(
-  fs: WatcherFs, dir: string, componentId: string, epoch: number, previousEpoch: number | undefined, layout: string,
-): Promise<LoadResult & { epoch?: number }> {
-  const reasons: string[] = [];
-  if (previousEpoch !== undefined) {
-    const result = await loadCheckpoint(fs, termCheckpointPath(dir, componentId, previousEpoch), layout);
-    if (result.kind === 'loaded') return { ...result, epoch: previousEpoch };
-    reasons.push(result.reason);
-  }
-  let epochs: number[];
+export async function termCheckpointCandidates(
+  fs: WatcherFs, dir: string, componentId: string, epoch: number, previousEpoch: number | undefined,
+): Promise<string[]> {
+  const candidates: string[] = [];
+  if (previousEpoch !== undefined) candidates.push(termCheckpointPath(dir, componentId, previousEpoch));
+  let epochs: number[] = [];
   try {
     epochs = await termEpochs(fs, dir, componentId);
-  } catch (error) {
-    return { kind: 'fresh', reason: `the lease folder ${dir} cannot be listed (${describe(error)})` };
+  } catch {
+    // The lease folder cannot be listed: only the one opened by name.
   }
   for (const older of epochs) {
     // On a new lease (the lease folder was emptied) the epochs began again: any earlier file counts.
     if (older === epoch || older === previousEpoch || (previousEpoch !== undefined && older > epoch)) continue;
-    const result = await loadCheckpoint(fs, termCheckpointPath(dir, componentId, older), layout);
-    if (result.kind === 'loaded') return { ...result, epoch: older };
-    reasons.push(result.reason);
+    candidates.push(termCheckpointPath(dir, componentId, older));
   }
-  return { kind: 'fresh', reason: reasons.length > 0 ? reasons.join('; ') : `no checkpoint of an earlier leader in ${dir} yet` };
+  return candidates;
 }
 
-/** Removes the checkpoints of terms before `epoch` (once this term has written its own). */
+/** Removes the checkpoints of terms before `epoch`, and their journals (once this term has written its own). */
 export async function removeOlderTermCheckpoints(fs: WatcherFs, dir: string, componentId: string, epoch: number): Promise<void> {
   for (const older of await termEpochs(fs, dir, componentId)) {
-    if (older < epoch) await rm(termCheckpointPath(dir, componentId, older), { force: true });
+    if (older >= epoch) continue;
+    const file = termCheckpointPath(dir, componentId, older);
+    await rm(file, { force: true });
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (name.startsWith(`${path.basename(file)}.`) && name.endsWith('.journal')) await rm(path.join(dir, name), { force: true });
+    }
   }
 }

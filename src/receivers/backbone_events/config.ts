@@ -29,6 +29,13 @@ const eventsShape = {
   grace_period: durationIn(2_000, { min: 10, max: 600_000 }),
   /** Folder for the checkpoint (what was reported), so that moves made while the agent was stopped are reported after a restart. Never under the root. */
   storage: z.string().min(1, 'expected a folder for the checkpoint, found an empty value').optional(),
+  /**
+   * Moves kept in memory while they cannot be written down (the storage's disk is full) or are
+   * refused downstream (a full disk queue, a memory_limiter), about 300 bytes each. Within it no
+   * move is lost, however long that lasts; beyond it, moves are counted in
+   * otelcol_exporter_enqueue_failed_log_records and said, with their time span.
+   */
+  max_held_moves: z.int().min(1_000).max(200_000, 'expected at most 200000 (the disk queue recognises the moves handed on again among its last 200,000 sent)').default(100_000),
   /** States whose folders are never listed or watched (they can hold millions of files): a message that moves into one is found by looking its name up there. */
   lookup_only_states: z.array(stateName).default(['processed']),
   /** States in which files that are not messages (no message_suffix) are followed too: stray files land in receive and are moved to invalid. */

@@ -45,14 +45,19 @@ export class NativeWatch {
     return this.watched.size;
   }
 
-  /** Watches exactly these folders: new ones are added, gone ones closed, replaced ones renewed. */
-  async sync(rels: readonly string[]): Promise<void> {
+  /**
+   * Watches exactly these folders: new ones are added, gone ones closed, replaced ones renewed.
+   * Returns the folders whose watch is new: what they held before the watch was in place is
+   * known only from a listing made after it (the caller lists them again).
+   */
+  async sync(rels: readonly string[]): Promise<string[]> {
+    const added: string[] = [];
     const wanted = new Set(rels);
     for (const [rel, watched] of this.watched) {
       if (!wanted.has(rel)) this.unwatch(rel, watched);
     }
     for (const rel of rels) {
-      if (this.closed) return;
+      if (this.closed) return added;
       let ino: number;
       try {
         const info = await this.fs.lstat(absolute(this.root, rel));
@@ -66,16 +71,20 @@ export class NativeWatch {
       const current = this.watched.get(rel);
       if (current && current.ino === ino) continue;
       if (current) this.unwatch(rel, current); // the folder was removed and made again
-      if (!this.watch(rel, ino)) return;
+      if (!this.watch(rel, ino)) return added;
+      added.push(rel);
     }
+    return added;
   }
 
   /**
-   * Watches these folders too (made since the last listing). Returns true when one of them was
-   * already watched but has been removed and made again since: a full listing should follow.
+   * Watches these folders too (made since the last listing). Returns the folders whose watch is
+   * new (to be listed again now that it is in place), and whether one of them was already
+   * watched but has been removed and made again since (a full listing should follow).
    */
-  async add(rels: readonly string[]): Promise<boolean> {
+  async add(rels: readonly string[]): Promise<{ added: string[]; replaced: boolean }> {
     let replaced = false;
+    const added: string[] = [];
     for (const rel of rels) {
       if (this.closed) break;
       try {
@@ -88,11 +97,12 @@ export class NativeWatch {
           replaced = true;
         }
         if (!this.watch(rel, info.ino)) break; // fatal: switching to polling
+        added.push(rel);
       } catch {
         // gone again: nothing to watch
       }
     }
-    return replaced;
+    return { added, replaced };
   }
 
   private watch(rel: string, ino: number): boolean {

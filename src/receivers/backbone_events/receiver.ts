@@ -1,28 +1,29 @@
 // The backbone_events receiver: one log record, one counter increment and (where the time in
 // the previous state is known) one histogram value per message transition, exact in both
-// watch methods and across restarts. The work is done by the reconciler; this file decides
-// when it runs (events, poll or reconcile timer, end of a grace period), keeps the checkpoint
-// and turns transitions into telemetry.
+// watch methods and across restarts. The reconciler finds the moves; move-delivery.ts writes
+// them down (reported-store.ts: the one durable record of what was reported) before handing
+// them on, and keeps them until the pipelines accept them; this file decides when the
+// reconciler runs (events, poll or reconcile timer, end of a grace period) and turns
+// transitions into telemetry.
 import path from 'node:path';
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import type { Commit, Lifecycle, ReceiverHost } from '../../component/component.ts';
+import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
+import type { Answer } from '../../component/consumer.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
-import { crashPoint } from '../../exporters/delivery/crash-point.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, histogram, observableGauge } from '../../telemetry/instruments.ts';
 import { layoutSpec } from '../../backbone/layout-config.ts';
 import type { State } from '../../backbone/states.ts';
-import {
-  checkpointPath, CHECKPOINT_VERSION, loadCheckpoint, loadTermCheckpoint, type LoadResult, removeOlderTermCheckpoints, saveCheckpoint,
-  termCheckpointPath,
-} from './checkpoint.ts';
+import { checkpointPath, removeOlderTermCheckpoints, termCheckpointCandidates, termCheckpointPath } from './checkpoint.ts';
+import { MoveDelivery } from './move-delivery.ts';
+import { ReportedStore, type ReportedLoad, type StoredMove } from './reported-store.ts';
 import { type EventsConfig, isInside } from './config.ts';
 import { chooseMode, detectFsType, type FsType, type WatchMode } from './fs-type.ts';
 import { NativeWatch } from './native-watch.ts';
 import { Reconciler, type RoundReport } from './reconciler.ts';
 import * as telemetry from './telemetry.ts';
 import { describeTransition, moveUid, severityOf, type Transition } from './transition.ts';
-import { TreeLayout } from './tree-walk.ts';
+import { joinRel, TreeLayout } from './tree-walk.ts';
 import { describe, errorCode, localWatcherFs, realWatcherFs, type WatcherFs } from './watcher-fs.ts';
 
 export interface EventsReceiverOptions {
@@ -37,15 +38,6 @@ export interface EventsReceiverOptions {
 /** After this many events since the last listing, a listing follows once events pause (inotify may have overflowed). */
 const BURST_EVENTS = 1000;
 const BURST_QUIET_MS = 250;
-/** At most one checkpoint write per this many ms while messages move (plus one at shutdown). */
-const CHECKPOINT_EVERY_MS = 1000;
-/**
- * On the leader (leader election), right after the work that reported something: the next
- * leader continues from the last checkpoint, so the shorter the time between reporting a move
- * and writing it down, the fewer moves a leader that dies reports twice (once itself, once by
- * its successor).
- */
-const LEADER_CHECKPOINT_DELAY_MS = 0;
 
 export class EventsReceiver implements Lifecycle {
   private readonly config: EventsConfig;
@@ -78,28 +70,21 @@ export class EventsReceiver implements Lifecycle {
   private collectionTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private burstTimer: NodeJS.Timeout | undefined;
-  private checkpointTimer: NodeJS.Timeout | undefined;
-  private checkpointWrite: Promise<void> | undefined;
+  /** Where what was reported is written (undefined without storage). */
+  private store: ReportedStore | undefined;
+  private readonly delivery: MoveDelivery;
   /** Leader election: the checkpoints of earlier terms are removed once this term wrote its own. */
   private olderTermsRemoved = false;
   private activeProblems = new Set<string>();
   private stopped = false;
   /** No project was found yet since a fresh start: the next listing is the starting point. */
   private baselinePending = false;
-  /** The first listing is done: from now on the checkpoint says what was reported. */
+  /** The first listing is done. */
   private initialized = false;
+  /** The last run stopped without a clean shutdown: moves found by the first listing may have happened while it ran. */
+  private uncleanStop = false;
   /** Transitions reported since start, for tests and the debug exporter. */
   reported = 0;
-  /**
-   * log.record.uid of the moves reported since the last checkpoint (the newest set since the
-   * last snapshot, older ones waiting for their checkpoint): a move a roll-back reports again
-   * is not counted in the metrics twice.
-   */
-  private reportedUids = new Set<string>();
-  private uncheckpointedUids: Set<string>[] = [];
-  /** Commit.lost when last looked at: when it grows, what was lost is reported again from the checkpoint. */
-  private lostSeen = 0;
-  private rollBackRequested = false;
 
   constructor(config: EventsConfig, host: ReceiverHost, log: AgentLog, options: EventsReceiverOptions = {}) {
     this.config = config;
@@ -118,6 +103,14 @@ export class EventsReceiver implements Lifecycle {
       maxFolderFiles: config.max_folder_files,
     });
     this.reconciler = this.newReconciler(this.fs);
+    this.delivery = new MoveDelivery({
+      store: undefined,
+      handOn: (moves) => this.handOn(moves),
+      snapshot: () => this.reconciler.snapshot(),
+      lost: (records) => host.notKept(records),
+      log,
+      maxHeld: config.max_held_moves,
+    });
     this.transitions = counter(host.meter, telemetry.messageTransitions);
     this.dwellTime = histogram(host.meter, telemetry.messageDwellTime, config.dwell_time.boundaries);
     const mode = observableGauge(host.meter, telemetry.watcherMode);
@@ -128,7 +121,9 @@ export class EventsReceiver implements Lifecycle {
   }
 
   private newReconciler(fs: WatcherFs): Reconciler {
-    return new Reconciler({ layout: this.layout, fs, graceMs: this.config.grace_period, emit: (t) => this.report(t) });
+    return new Reconciler({
+      layout: this.layout, fs, graceMs: this.config.grace_period, emit: (t) => this.report(t), changed: (op) => this.delivery.noteOp(op),
+    });
   }
 
   /** The watch method in use (after start). */
@@ -138,9 +133,10 @@ export class EventsReceiver implements Lifecycle {
 
   async start(): Promise<void> {
     const leadership = this.host.leadership;
+    let checkpointFile: string | undefined;
     if (leadership !== undefined) {
       // Leader election: the checkpoint lives in the lease folder, one file per term.
-      this.checkpointFile = termCheckpointPath(leadership.stateDir, this.id, leadership.epoch);
+      checkpointFile = termCheckpointPath(leadership.stateDir, this.id, leadership.epoch);
       if (this.config.storage !== undefined) {
         this.log.info(`leader election is on: the checkpoint is kept in the lease folder ${leadership.stateDir}, not in storage (${this.config.storage})`);
       }
@@ -150,7 +146,7 @@ export class EventsReceiver implements Lifecycle {
       if (isInside(storage, root)) {
         throw new Error(`storage ${this.config.storage} is under the Backbone root ${this.config.root} (${storage}): the agent never writes there; choose a folder outside it, for example /var/lib/backbone-otel`);
       }
-      this.checkpointFile = checkpointPath(path.resolve(this.config.storage), this.id);
+      checkpointFile = checkpointPath(path.resolve(this.config.storage), this.id);
     }
 
     this.fsType = await detectFsType(this.fs, this.root, this.mountsFile);
@@ -159,20 +155,26 @@ export class EventsReceiver implements Lifecycle {
     this.announceMode();
 
     let initial: 'baseline' | 'restart' = 'baseline';
-    if (this.checkpointFile === undefined) {
+    if (checkpointFile === undefined) {
       this.log.warn('no storage configured: moves made while the agent is stopped will not be reported after a restart');
     } else {
-      const loaded = await this.loadLastCheckpoint();
+      await this.fs.mkdir(path.dirname(checkpointFile));
+      this.store = new ReportedStore(this.fs, checkpointFile, this.layoutFingerprint());
+      this.delivery.useStore(this.store);
+      const loaded = await this.loadLastReported(this.store);
       if (loaded.kind === 'loaded') {
-        const restored = this.reconciler.restore(loaded.checkpoint.entries, loaded.checkpoint.savedAtMs);
+        const { reported } = loaded;
+        const restored = this.reconciler.restore(reported.entries, reported.savedAtMs, reported.ops);
         initial = 'restart';
-        const whose = 'epoch' in loaded && loaded.epoch !== undefined ? ` (left by the leader of epoch ${loaded.epoch})` : '';
-        this.log.info(`checkpoint read${whose}: ${restored} message(s) known; moves made since ${new Date(loaded.checkpoint.savedAtMs).toISOString()} are reported with backbone.detected_by=restart`);
+        this.uncleanStop = reported.stoppedAtMs === undefined;
+        const how = this.uncleanStop ? 'the last run did not stop cleanly' : `the agent stopped cleanly at ${new Date(reported.stoppedAtMs!).toISOString()}`;
+        const again = reported.unaccepted.length > 0 ? `; ${reported.unaccepted.length} move(s) reported then and not yet accepted downstream are handed on again (same log.record.uid)` : '';
+        this.log.info(`read what was reported from ${reported.source} (${how}): ${restored} message(s) known${again}; moves found now are reported with backbone.detected_by=restart`);
+        // What an earlier run reported and did not see accepted goes first, under its own uids.
+        this.delivery.resume(reported.unaccepted);
       } else {
         this.log.warn(`${loaded.reason}: fresh start; messages there now are the starting point, and moves made while the agent was stopped are not known`);
       }
-      // The next leader finds this term's checkpoint by its epoch: written at once.
-      if (leadership !== undefined) this.reconciler.changed = true;
     }
 
     // The first listing runs before start() returns: a baseline, or the moves made while stopped.
@@ -180,14 +182,15 @@ export class EventsReceiver implements Lifecycle {
     // A root without projects yet (not mounted at boot, say): the first listing that finds
     // projects is the starting point, not a flood of messages "appearing".
     this.baselinePending = initial === 'baseline' && report.projects === 0;
+    // One new checkpoint: the belief as listed now (a journal line cut short by the crash is
+    // left behind with the old journal), then what this listing found is handed on.
+    await this.delivery.compact();
+    this.uncleanStop = false;
+    if (leadership !== undefined) await this.removeOlderTerms();
     this.afterRound(report);
     this.initialized = true;
     this.log.info(`following ${this.reconciler.size} message(s) under ${this.root}`);
-    if (this.modeInUse === 'native') {
-      await this.startNative(report);
-      // Moves between the first listing and the watches being in place: one more listing.
-      this.requestFullRound();
-    }
+    if (this.modeInUse === 'native') await this.startNative(report);
     this.schedulePeriodic();
     this.scheduleAfterWork();
     // Moves leave as log records as they are found; the metrics they add up to, every
@@ -200,13 +203,12 @@ export class EventsReceiver implements Lifecycle {
   async shutdown(): Promise<void> {
     this.stopped = true;
     this.native?.close();
-    for (const timer of [this.periodicTimer, this.graceTimer, this.burstTimer, this.checkpointTimer]) clearTimeout(timer);
+    for (const timer of [this.periodicTimer, this.graceTimer, this.burstTimer]) clearTimeout(timer);
     clearInterval(this.periodicTimer);
     clearInterval(this.collectionTimer);
     await this.pumping;
-    await this.checkpointWrite;
-    // What was reported is what the next start compares with.
-    if (this.initialized) await this.writeCheckpoint();
+    // What was reported is what the next start compares with; what is not yet accepted is handed on again then.
+    if (this.initialized) await this.delivery.stop();
   }
 
   /** Lists the tree now and waits for the result (tests; and what every timer does). */
@@ -221,6 +223,8 @@ export class EventsReceiver implements Lifecycle {
       await this.pumping;
       if (this.kickScheduled) await new Promise((resolve) => setImmediate(resolve));
     }
+    // What was found is written and handed on.
+    await this.delivery.idle();
   }
 
   /** Messages being looked for (within their grace period). */
@@ -257,6 +261,25 @@ export class EventsReceiver implements Lifecycle {
       fatal: (error) => this.fallBackToPoll(error),
     });
     await this.native.sync(report.watchFolders);
+    // Moves between the first listing and the watches being in place: one more listing.
+    this.requestFullRound();
+  }
+
+  /**
+   * Folders whose watch was just put in place: what they hold is looked at again now, so that a
+   * file that came (or left) before the watch is found as surely as one after it. Every entry
+   * and every message known there goes through the same check as an event.
+   */
+  private async relist(folders: readonly string[]): Promise<void> {
+    for (const rel of folders) {
+      try {
+        for await (const entry of await this.fs.opendir(path.join(this.root, rel))) this.hints.add(joinRel(rel, entry.name));
+      } catch {
+        // Gone again, or cannot be read: the next full listing looks.
+        this.fullRoundRequested = true;
+      }
+      for (const name of this.reconciler.namesIn(rel)) this.hints.add(joinRel(rel, name));
+    }
   }
 
   private fallBackToPoll(error: Error): void {
@@ -319,25 +342,24 @@ export class EventsReceiver implements Lifecycle {
   private async pump(): Promise<void> {
     while (!this.stopped) {
       try {
-        if (this.rollBackRequested) {
-          this.rollBackRequested = false;
-          await this.rollBack();
-        } else if (this.fullRoundRequested) {
+        if (this.fullRoundRequested) {
           this.fullRoundRequested = false;
           this.eventsSinceRound = 0;
           const report = await this.reconciler.fullRound(this.baselinePending ? 'baseline' : 'scan');
           if (report.projects > 0) this.baselinePending = false;
           this.afterRound(report);
-          if (this.native && !this.stopped) await this.native.sync(report.watchFolders);
+          if (this.native && !this.stopped) await this.relist(await this.native.sync(report.watchFolders));
         } else if (this.hints.size > 0) {
           const batch = [...this.hints];
           this.hints.clear();
           const checked = await this.reconciler.checkPaths(batch);
-          this.host.handOnLogs();
+          this.delivery.roundEnd();
           if (checked.needFullRound) this.fullRoundRequested = true;
           this.warnOversized(checked.oversized);
-          if (this.native && checked.newFolders.length > 0 && !this.stopped && await this.native.add(checked.newFolders)) {
-            this.fullRoundRequested = true;
+          if (this.native && checked.newFolders.length > 0 && !this.stopped) {
+            const { added, replaced } = await this.native.add(checked.newFolders);
+            if (replaced) this.fullRoundRequested = true;
+            await this.relist(added);
           }
         } else {
           return;
@@ -352,8 +374,8 @@ export class EventsReceiver implements Lifecycle {
   }
 
   private afterRound(report: RoundReport): void {
-    // The moves this round found leave together.
-    this.host.handOnLogs();
+    // The moves this round found are written, then leave together.
+    this.delivery.roundEnd();
     const types = new Set<string>();
     for (const problem of report.problems) {
       if (types.has(problem.type) || problem.type === 'root-missing') continue;
@@ -393,7 +415,7 @@ export class EventsReceiver implements Lifecycle {
     this.periodicTimer.unref();
   }
 
-  /** After work: a listing when the next grace period ends, and a checkpoint if anything changed. */
+  /** After work: a listing when the next grace period ends. */
   private scheduleAfterWork(): void {
     if (this.stopped) return;
     clearTimeout(this.graceTimer);
@@ -402,133 +424,28 @@ export class EventsReceiver implements Lifecycle {
       this.graceTimer = setTimeout(() => this.requestFullRound(), Math.max(0, deadline - Date.now()) + 5);
       this.graceTimer.unref();
     }
-    if (this.reconciler.changed && this.checkpointFile !== undefined && this.checkpointTimer === undefined) {
-      this.checkpointTimer = setTimeout(() => {
-        this.checkpointTimer = undefined;
-        this.checkpointWrite = this.writeCheckpoint().finally(() => { this.checkpointWrite = undefined; });
-      }, this.host.leadership === undefined ? CHECKPOINT_EVERY_MS : LEADER_CHECKPOINT_DELAY_MS);
-      this.checkpointTimer.unref();
-    }
   }
 
-  /**
-   * Writes what was reported as the checkpoint, in this order: the snapshot of what was
-   * reported; commit (every record emitted so far handed to the exporters' queues, and a disk
-   * queue's files fsynced); only when the exporters kept it all, the checkpoint (atomically,
-   * fsynced). So a checkpoint never counts a move whose record could still be lost, and what
-   * a kill -9 after the commit makes the next start report again carries the same
-   * log.record.uid, which the disk queue drops (docs/operations.md, "Exactly once").
-   */
-  private async writeCheckpoint(): Promise<void> {
-    if (this.checkpointFile === undefined) return;
-    await this.checkpointWrite;
-    const entries = this.reconciler.snapshot();
-    this.reconciler.changed = false;
-    const covered = this.reportedUids;
-    this.reportedUids = new Set();
-    this.uncheckpointedUids.push(covered);
-    // Not written after all: those keys are still "reported since the last checkpoint" (kept in one set, however long the disk stays full).
-    const notWritten = () => {
-      const index = this.uncheckpointedUids.indexOf(covered);
-      if (index < 0) return;
-      this.uncheckpointedUids.splice(index, 1);
-      for (const uid of covered) this.reportedUids.add(uid);
-    };
+  /** What a start continues from: this agent's own checkpoint, or with leader election, the last term's. */
+  private async loadLastReported(store: ReportedStore): Promise<ReportedLoad> {
     const leadership = this.host.leadership;
-    if (leadership !== undefined) {
-      // What the snapshot covers is sent before the checkpoint says it was reported: a leader
-      // that dies in between has it reported again by the next one, rather than lost.
-      await leadership.flush().catch(() => {});
+    if (leadership === undefined) return store.load(store.file);
+    const reasons: string[] = [];
+    for (const candidate of await termCheckpointCandidates(this.fs, leadership.stateDir, this.id, leadership.epoch, leadership.previousEpoch)) {
+      const loaded = await store.load(candidate);
+      if (loaded.kind === 'loaded') return loaded;
+      reasons.push(loaded.reason);
     }
-    const commit: Commit = await this.host.commit().catch((error: unknown) => {
-      this.log.debug(`commit failed: ${describe(error)}`);
-      return { kept: false, lost: this.lostSeen };
-    });
-    if (!commit.kept) {
-      this.reconciler.changed = true;
-      this.log.problem('commit', 'warn', 'the exporters cannot keep what was reported yet (a disk queue cannot write, or a memory_limiter refuses data): the checkpoint does not advance until they can, so that nothing is counted as reported before it is kept');
-      notWritten();
-      this.retryCheckpoint();
-      return;
-    }
-    this.log.resolved('commit', 'the exporters keep what is reported again: the checkpoint advances');
-    if (commit.lost > this.lostSeen) {
-      // Records were dropped after they were taken (a full disk's memory bound): the moves
-      // since the last checkpoint are found again from it and reported with the same keys.
-      this.log.warn(`${commit.lost - this.lostSeen} log record(s) were dropped by an exporter before they were kept: rolling back to the last checkpoint to report the moves since then again (with the same log.record.uid, so that what was kept is not sent twice)`);
-      this.lostSeen = commit.lost;
-      this.reconciler.changed = true;
-      this.rollBackRequested = true;
-      notWritten();
-      this.kick();
-      return;
-    }
-    crashPoint('checkpoint-committed');
-    // The fencing check: once the term has ended, the next leader continues from this
-    // term's last checkpoint; what this one reported since is reported again by it.
-    if (leadership !== undefined && !leadership.holding()) {
-      this.log.debug('the term has ended: checkpoint not written');
-      notWritten();
-      return;
-    }
-    try {
-      await saveCheckpoint(this.fs, this.checkpointFile, {
-        version: CHECKPOINT_VERSION, layout: this.layoutFingerprint(), savedAtMs: Date.now(), entries,
-      });
-      crashPoint('checkpoint-written');
-      this.uncheckpointedUids.splice(0, this.uncheckpointedUids.indexOf(covered) + 1);
-      this.log.resolved('checkpoint', `checkpoint ${this.checkpointFile} written again`);
-      if (leadership !== undefined && !this.olderTermsRemoved && leadership.holding()) {
-        this.olderTermsRemoved = true;
-        await removeOlderTermCheckpoints(this.fs, leadership.stateDir, this.id, leadership.epoch)
-          .catch((error: unknown) => this.log.debug(`cannot remove the checkpoints of earlier terms: ${describe(error)}`));
-      }
-    } catch (error) {
-      this.reconciler.changed = true;
-      notWritten();
-      this.log.problem('checkpoint', 'error', `cannot write the checkpoint ${this.checkpointFile}: ${describe(error)}; after a restart, moves may be reported again (with the same log.record.uid) or missed`);
-      this.retryCheckpoint();
-    }
+    return { kind: 'fresh', reason: reasons.length > 0 ? reasons.join('; ') : `no checkpoint of an earlier leader in ${leadership.stateDir} yet` };
   }
 
-  /** After a checkpoint that could not be written: tried again a moment later, even if nothing else happens. */
-  private retryCheckpoint(): void {
-    if (this.stopped || this.checkpointTimer !== undefined) return;
-    this.checkpointTimer = setTimeout(() => {
-      this.checkpointTimer = undefined;
-      this.checkpointWrite = this.writeCheckpoint().finally(() => { this.checkpointWrite = undefined; });
-    }, CHECKPOINT_EVERY_MS);
-    this.checkpointTimer.unref();
-  }
-
-  /** The checkpoint a start (or a roll-back) continues from. */
-  private async loadLastCheckpoint(): Promise<LoadResult> {
-    const leadership = this.host.leadership;
-    return leadership === undefined
-      ? loadCheckpoint(this.fs, this.checkpointFile!, this.layoutFingerprint())
-      : loadTermCheckpoint(this.fs, leadership.stateDir, this.id, leadership.epoch, leadership.previousEpoch, this.layoutFingerprint());
-  }
-
-  /**
-   * Forgets what was reported since the last checkpoint and lists the tree against it again:
-   * the moves since then are reported again, with the same log.record.uid (the queues drop
-   * the copies of what they kept), and counted in the metrics only if they were not yet.
-   */
-  private async rollBack(): Promise<void> {
-    if (this.checkpointFile === undefined) return;
-    const loaded = await this.loadLastCheckpoint();
-    if (loaded.kind !== 'loaded') {
-      this.log.error(`cannot roll back (${loaded.reason}): the records dropped before they were kept are not reported again`);
-      return;
-    }
-    const before = this.reported;
-    const fresh = this.newReconciler(this.reconciler.fs);
-    fresh.restore(loaded.checkpoint.entries, loaded.checkpoint.savedAtMs);
-    this.reconciler = fresh;
-    const report = await this.reconciler.fullRound('scan');
-    this.afterRound(report);
-    if (this.native && !this.stopped) await this.native.sync(report.watchFolders);
-    this.log.info(`rolled back to the checkpoint of ${new Date(loaded.checkpoint.savedAtMs).toISOString()}: ${this.reported - before} move(s) since then reported again; the copies of those already kept are dropped by their log.record.uid`);
+  /** Leader election: once this term wrote its own checkpoint, those of earlier terms go. */
+  private async removeOlderTerms(): Promise<void> {
+    const leadership = this.host.leadership!;
+    if (this.olderTermsRemoved || !leadership.holding()) return;
+    this.olderTermsRemoved = true;
+    await removeOlderTermCheckpoints(this.fs, leadership.stateDir, this.id, leadership.epoch)
+      .catch((error: unknown) => this.log.debug(`cannot remove the checkpoints of earlier terms: ${describe(error)}`));
   }
 
   private layoutFingerprint(): string {
@@ -556,24 +473,40 @@ export class EventsReceiver implements Lifecycle {
     }
   }
 
+  /** A move found: counted once, and kept for the journal and the pipelines. */
   private report(t: Transition): void {
     this.reported++;
     const uid = moveUid(this.root, t.identity);
     const attributes: Attributes = {
       [ATTR.integration]: t.integration, [ATTR.project]: t.project, [ATTR.fromState]: t.from, [ATTR.toState]: t.to,
     };
-    // Counted once per move in this process: a move a roll-back reports again is not counted again.
-    const counted = this.reportedUids.has(uid) || this.uncheckpointedUids.some((uids) => uids.has(uid));
-    if (this.checkpointFile !== undefined) this.reportedUids.add(uid);
-    if (!counted) {
-      this.transitions.add(1, attributes);
-      if (t.dwellSeconds !== undefined) this.dwellTime.record(t.dwellSeconds, attributes);
-    }
-    const record: Attributes = { ...attributes, [ATTR.message]: t.message, [ATTR.detectedBy]: t.detectedBy, [ATTR.recordUid]: uid };
-    if (t.issue !== undefined) record[ATTR.issue] = t.issue;
-    if (t.dwellSeconds !== undefined) record[ATTR.dwellTime] = t.dwellSeconds;
-    emitEvent(this.host.logger, telemetry.messageTransition, {
-      severity: severityOf(t.from, t.to), body: describeTransition(t), attributes: record, timestamp: t.timeMs,
+    this.transitions.add(1, attributes);
+    if (t.dwellSeconds !== undefined) this.dwellTime.record(t.dwellSeconds, attributes);
+    this.delivery.found({
+      u: uid, i: t.integration, p: t.project, n: t.message, f: t.from, t: t.to, b: t.detectedBy, w: t.timeMs,
+      ...(t.issue === undefined ? {} : { s: t.issue }),
+      ...(t.dwellSeconds === undefined ? {} : { d: t.dwellSeconds }),
+      ...(t.detectedBy === 'restart' && this.uncleanStop ? { x: 1 as const } : {}),
     });
+  }
+
+  /** Emits the records of these moves and hands them on as one batch; the pipelines' answer. */
+  private handOn(moves: readonly StoredMove[]): Promise<Answer> {
+    for (const move of moves) {
+      const record: Attributes = {
+        [ATTR.integration]: move.i, [ATTR.project]: move.p, [ATTR.fromState]: move.f, [ATTR.toState]: move.t,
+        [ATTR.message]: move.n, [ATTR.detectedBy]: move.b, [ATTR.recordUid]: move.u,
+      };
+      if (move.s !== undefined) record[ATTR.issue] = move.s;
+      if (move.d !== undefined) record[ATTR.dwellTime] = move.d;
+      const transition = {
+        integration: move.i, project: move.p, message: move.n, from: move.f, to: move.t, issue: move.s,
+        dwellSeconds: move.d, detectedBy: move.b, timeMs: move.w, afterUncleanStop: move.x === 1,
+      };
+      emitEvent(this.host.logger, telemetry.messageTransition, {
+        severity: severityOf(move.f, move.t), body: describeTransition(transition), attributes: record, timestamp: move.w,
+      });
+    }
+    return this.host.handOnLogs();
   }
 }

@@ -14,6 +14,7 @@
 import { readableName } from '../../backbone/file-names.ts';
 import { ISSUE_STATES } from '../../backbone/states.ts';
 import type { CheckpointFolder } from './checkpoint.ts';
+import type { BeliefOp } from './reported-store.ts';
 import { type Known, KnownMessages } from './known-messages.ts';
 import { absolute, type Folder, joinRel, type TrackedFile, type TreeLayout, type WalkProblem, type WalkResult } from './tree-walk.ts';
 import type { DetectedBy, Transition } from './transition.ts';
@@ -44,6 +45,8 @@ export interface ReconcilerOptions {
   fs: WatcherFs;
   graceMs: number;
   emit: (transition: Transition) => void;
+  /** Every change of the belief, in order (the journal of what was reported writes them). */
+  changed?: (op: BeliefOp) => void;
   now?: () => number;
   /** Messages resolved at once. */
   concurrency?: number;
@@ -73,6 +76,9 @@ export class Reconciler {
   fs: WatcherFs;
   private readonly graceMs: number;
   private readonly emit: (transition: Transition) => void;
+  private readonly onChange: ((op: BeliefOp) => void) | undefined;
+  /** Off while the belief is restored from disk: those are not changes. */
+  private recording = true;
   private readonly now: () => number;
   private readonly concurrency: number;
   private readonly root: string;
@@ -92,8 +98,6 @@ export class Reconciler {
   private readonly forgotten = new Set<string>();
   /** The folders of each project (by its path), for lookups. */
   private projectFolders = new Map<string, Folder[]>();
-  /** The belief changed since the last checkpoint. */
-  changed = false;
   /** Completed full rounds. */
   rounds = 0;
 
@@ -102,6 +106,7 @@ export class Reconciler {
     this.fs = options.fs;
     this.graceMs = options.graceMs;
     this.emit = options.emit;
+    this.onChange = options.changed;
     this.now = options.now ?? Date.now;
     this.concurrency = options.concurrency ?? 32;
     this.root = options.layout.options.root;
@@ -124,8 +129,25 @@ export class Reconciler {
     return earliest === undefined ? undefined : earliest + this.graceMs;
   }
 
-  /** Takes the checkpoint's messages as known, as last seen when it was written. */
-  restore(entries: readonly CheckpointFolder[], savedAtMs: number): number {
+  /** Takes the checkpoint's messages as known, as last seen when it was written, then the journal's changes. */
+  restore(entries: readonly CheckpointFolder[], savedAtMs: number, ops: readonly BeliefOp[] = []): number {
+    this.recording = false;
+    try {
+      this.restoreEntries(entries, savedAtMs);
+      for (const op of ops) {
+        if (op[0] === '+') this.restoreEntries([{ rel: op[1], names: [op[2]], since: [op[3]], ino: [op[4]] }], savedAtMs);
+        else {
+          const known = this.known.get(joinRel(op[1], op[2]));
+          if (known) this.remove(known);
+        }
+      }
+    } finally {
+      this.recording = true;
+    }
+    return this.known.size;
+  }
+
+  private restoreEntries(entries: readonly CheckpointFolder[], savedAtMs: number): number {
     let restored = 0;
     for (const { rel, names, since, ino } of entries) {
       if (rel === '') continue;
@@ -139,6 +161,11 @@ export class Reconciler {
       }
     }
     return restored;
+  }
+
+  /** The names of the messages known in one folder. */
+  namesIn(folderRel: string): string[] {
+    return [...(this.known.folder(folderRel)?.byName.keys() ?? [])];
   }
 
   /** What the checkpoint keeps: per folder, the names, since and inode of its messages. */
@@ -184,13 +211,22 @@ export class Reconciler {
     // Folders listed for the first time that could not be listed before: their files are the
     // starting point (they were there all along, as far as anyone can tell).
     const firstSight = new Set<string>();
+    const seenBefore = kind === 'scan' ? new Set(this.seenFolders) : undefined;
     for (const rel of walk.listed) {
       if (!this.seenFolders.has(rel)) {
         if (kind === 'baseline' || this.underBlind(rel)) firstSight.add(rel);
         this.seenFolders.add(rel);
       }
     }
-    for (const rel of walk.uncertain) if (!this.seenFolders.has(rel) && this.known.folder(rel) === undefined) this.blind.add(rel);
+    // A folder that cannot be listed (EMFILE, EACCES) and was never seen is blind: when it can be,
+    // its files are the starting point. Unless it is new: made under a folder listed before,
+    // after the start, its files are new too, and are reported as appeared once it can be listed.
+    for (const rel of walk.uncertain) {
+      if (this.seenFolders.has(rel) || this.known.folder(rel) !== undefined) continue;
+      const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+      if (seenBefore?.has(parent) && rel !== '') continue;
+      this.blind.add(rel);
+    }
     for (const rel of this.blind) if (walk.listed.has(rel)) this.blind.delete(rel);
 
     for (const { folder, names } of walk.files.values()) {
@@ -581,13 +617,13 @@ export class Reconciler {
 
   private add(folder: Folder, name: string, since: number, ino: number, seenAt: number): void {
     this.known.add(folder.rel, this.groupOf(folder), name, since, ino, seenAt);
-    this.changed = true;
+    if (this.recording) this.onChange?.(['+', folder.rel, name, since, ino]);
   }
 
   private remove(known: Known): void {
     this.known.delete(known);
     this.pendingVanish.delete(known);
-    this.changed = true;
+    if (this.recording) this.onChange?.(['-', known.folderRel, known.name]);
   }
 
   private unvanish(known: Known): void {

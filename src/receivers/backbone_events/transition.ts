@@ -57,11 +57,15 @@ export function severityOf(from: Endpoint, to: Endpoint): Severity {
   return 'INFO';
 }
 
-export function describeTransition(t: Omit<Transition, 'identity'>): string {
+/** What a record's text is made of: a transition, and whether a restart found it after an unclean stop. */
+export type Described = Omit<Transition, 'identity'> & { afterUncleanStop?: boolean };
+
+export function describeTransition(t: Described): string {
   const subject = `Message ${t.message} of ${t.integration}/${t.project}`;
   const issue = t.issue === undefined ? '' : ` (issue ${t.issue})`;
   const after = t.dwellSeconds === undefined ? '' : ` after ${formatSeconds(t.dwellSeconds)}`;
-  const when = t.detectedBy === 'restart' ? ' while the agent was stopped' : '';
+  // Only after a clean stop is it known that the agent was stopped when the message moved.
+  const when = t.detectedBy !== 'restart' ? '' : t.afterUncleanStop ? ' before the agent restarted (found at start, after an unclean stop)' : ' while the agent was stopped';
   if (t.from === 'none') return `${subject} appeared in ${t.to}${issue}${when}.`;
   if (t.to === 'none') {
     const gone = t.from === 'send' ? 'was sent (left send)' : `left ${t.from} and no longer exists`;

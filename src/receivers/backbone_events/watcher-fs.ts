@@ -5,6 +5,7 @@
 import { constants, type Dir, type FSWatcher, lstatSync, opendirSync, promises as fs, watch, type WatchListener } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsPath, lossyEntries, mayBeLossy, nameOfBytes } from '../../backbone/file-names.ts';
+import { syncFile, syncFolder } from '../../storage/durable-file.ts';
 
 /** The little the watcher needs of an lstat. */
 export interface FileInfo {
@@ -99,7 +100,7 @@ export const realWatcherFs: WatcherFs = {
     try {
       if (typeof content === 'string') await handle.writeFile(content, 'utf8');
       else await writeParts(handle, content);
-      await handle.sync();
+      await syncFile(handle);
     } finally {
       await handle.close();
     }
@@ -111,16 +112,7 @@ export const realWatcherFs: WatcherFs = {
     }
     // The rename itself survives a power cut once the folder is flushed (best effort: not
     // every platform can open a folder for that).
-    try {
-      const folder = await fs.open(dirname(path), 'r');
-      try {
-        await folder.sync();
-      } finally {
-        await folder.close();
-      }
-    } catch {
-      // not supported here
-    }
+    await syncFolder(dirname(path)).catch(() => {});
   },
   async mkdir(path) {
     await fs.mkdir(path, { recursive: true });

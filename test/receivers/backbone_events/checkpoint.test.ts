@@ -83,7 +83,7 @@ test('a checkpoint of another root or layout is not used', async () => {
   const { storage } = tree();
   const file = checkpointPath(storage, 'backbone_events');
   const entries = [{ rel: 'INT-1/AP-1/receive', names: ['1.bac'], since: [1], ino: [2] }];
-  await saveCheckpoint(realWatcherFs, file, { version: 2, layout: 'one layout', savedAtMs: 1, entries });
+  await saveCheckpoint(realWatcherFs, file, { version: 3 as const, layout: 'one layout', savedAtMs: 1, entries });
   const loaded = await loadCheckpoint(realWatcherFs, file, 'another layout');
   assert.equal(loaded.kind, 'fresh');
   const same = await loadCheckpoint(realWatcherFs, file, 'one layout');
@@ -105,14 +105,14 @@ test('a version 1 checkpoint (one entry per message) is read: the moves made whi
 
   const again = await startAgent(yaml(root, storage));
   const receiver = again.service.receiver('backbone_events') as EventsReceiver;
-  assert.ok(again.logLines.some((line) => line.includes('checkpoint read') && line.includes('5 message(s) known')), again.logLines.join(''));
+  assert.ok(again.logLines.some((line) => line.includes('read what was reported') && line.includes('5 message(s) known')), again.logLines.join(''));
   await waitFor(() => receiver.reported === 1, 'the move made while stopped');
   await receiver.reconcileNow();
   await again.stop();
   const records = otlp.logs.filter((r) => r.eventName === 'backbone.message.transition');
   assert.deepEqual(records.map((r) => [r.attributes['backbone.message'], r.attributes['backbone.from_state'], r.attributes['backbone.to_state'], r.attributes['backbone.detected_by']]),
     [['000002.bac', 'receive', 'processed', 'restart']]);
-  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 2, 'rewritten as version 2');
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 3, 'rewritten as version 3');
 });
 
 test('checkpoints of two receivers (backbone_events/a and /b) do not overwrite each other', () => {

@@ -125,7 +125,7 @@ test('native mode: a root moved away and back: its events name no move, nothing 
   assert.equal(s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} is back`)).length, 1);
 });
 
-test('a checkpoint that cannot be written is said once; the watcher goes on', async () => {
+test('a checkpoint that cannot be written is said once; the watcher goes on, and hands on nothing it could not write down', async () => {
   const storage = path.join(tempDir(), 'state');
   const root = path.join(tempDir(), 'backbone-issue-sync');
   mkdirSync(path.join(root, 'INT-1', 'AP-1', 'receive', 'processed'), { recursive: true });
@@ -142,9 +142,12 @@ test('a checkpoint that cannot be written is said once; the watcher goes on', as
     await moveInOtherProcess([{ op: 'rename', from: path.join(root, 'INT-1', 'AP-1', 'receive', name), to: path.join(root, 'INT-1', 'AP-1', 'receive', 'processed', name) }]);
     await waitFor(() => receiver.reported === i + 1, `move ${i + 1}`);
   }
-  await waitFor(() => capture.logLines.some((line) => line.includes('cannot write the checkpoint')), 'the failed write said');
+  await waitFor(() => capture.logLines.some((line) => line.includes('cannot write the journal of what was reported')), 'the failed write said');
+  assert.equal(capture.records().length, 0, 'no record leaves before what it reports is written down');
   await receiver.shutdown();
-  assert.equal(capture.logLines.filter((line) => line.includes('cannot write the checkpoint')).length, 1);
+  assert.equal(capture.logLines.filter((line) => line.includes('cannot write the journal of what was reported')).length, 1);
+  assert.ok(capture.logLines.some((line) => /stopping while the journal cannot be written: 3 move\(s\) made between \S+ and \S+ were never written/.test(line)), capture.logLines.join(''));
+  assert.equal(capture.notKept, 3, 'counted in otelcol_exporter_enqueue_failed_log_records');
 });
 
 test('a copy made before its origin is deleted (a slow move) is one move, not two', async () => {

@@ -24,7 +24,7 @@ test('debug exporter: the root moved away is said above the table of last counts
   source.metrics.route(DEFAULT_SHAPE, (batch) => consumer.consumeMetrics(batch));
   const host = {
     meter: source.meter('t'), logger: source.logger('t'), signals: new Set(['metrics'] as const),
-    report: () => source.report(), handOnLogs: () => source.handOnLogs(), commit: async () => ({ kept: true, lost: 0 }),
+    report: () => source.report(), handOnLogs: () => source.handOnLogs(), notKept: () => {},
   };
   const receiver = new FoldersReceiver(foldersConfigSchema.parse({ root, collection_interval: '1h' }), host, log);
   await receiver.start();

@@ -1,0 +1,180 @@
+// The one durable record of what backbone_events reported: a checkpoint (the belief of where
+// every followed message is, the moves not yet accepted downstream, and whether the agent
+// stopped cleanly) plus a journal of what was reported since. A round's belief changes and its
+// moves are one journal line, appended and fsynced before any of its records is handed on: so
+// after any crash the belief read back is exactly what was reported, no more and no less, and
+// the moves not noted as accepted are handed on again with their log.record.uid.
+//
+// The journal: one JSON document per line.
+//   {"b":[ops],"m":[moves]}  a round (fsynced): ops ["+", folder, name, since, ino] or ["-", folder, name]
+//   {"a":[uids]}             moves accepted downstream (not fsynced: a lost line only makes them
+//                            be handed on again, and the disk queue drops the copies by uid)
+// A line cut short by a crash is the last one and is ignored (it was never fsynced whole, so
+// nothing of it was handed on). Compaction writes a new checkpoint that names a new journal
+// generation, then removes the old journal: a crash in between leaves the old journal beside a
+// checkpoint that no longer names it, removed at the next start.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Endpoint } from './transition.ts';
+import { appendDurably } from '../../storage/durable-file.ts';
+import { crashPoint } from '../../storage/crash-point.ts';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointFolder, type LoadResult } from './checkpoint.ts';
+import type { WatcherFs } from './watcher-fs.ts';
+
+/** A change of the belief: a message now known at folder/name, or no longer. */
+export type BeliefOp = ['+', string, string, number, number] | ['-', string, string];
+
+/** A reported move as kept until it is accepted: everything its record is made of. */
+export interface StoredMove {
+  /** log.record.uid */
+  u: string;
+  /** integration, project, message (readable names) */
+  i: string;
+  p: string;
+  n: string;
+  f: Endpoint;
+  t: Endpoint;
+  /** issue folder */
+  s?: string;
+  /** seconds in `f` */
+  d?: number;
+  b: 'event' | 'scan' | 'restart';
+  /** when it happened (ms) */
+  w: number;
+  /** found by the listing at start after an unclean stop: its text does not say "while the agent was stopped" */
+  x?: 1;
+}
+
+/** What a start continues from. */
+export interface Reported {
+  entries: CheckpointFolder[];
+  ops: BeliefOp[];
+  /** Moves reported and not (known to be) accepted downstream, oldest first. */
+  unaccepted: StoredMove[];
+  savedAtMs: number;
+  /** Set when the agent stopped cleanly (and nothing was journaled after). */
+  stoppedAtMs: number | undefined;
+  /** Where it came from, for the log. */
+  source: string;
+}
+
+export type ReportedLoad = { kind: 'loaded'; reported: Reported } | { kind: 'fresh'; reason: string };
+
+export class ReportedStore {
+  private readonly fs: WatcherFs;
+  /** The checkpoint this agent writes. */
+  readonly file: string;
+  private readonly layout: string;
+  private generation = 0;
+  private journalBytes = 0;
+  /** Accepted uids not yet written to the journal (they go with the next line). */
+  private acks: string[] = [];
+
+  constructor(fs: WatcherFs, file: string, layout: string) {
+    this.fs = fs;
+    this.file = file;
+    this.layout = layout;
+  }
+
+  private journalOf(checkpointFile: string, generation: number): string {
+    return `${checkpointFile}.${generation}.journal`;
+  }
+
+  /** The checkpoint at `from` (this agent's own, or an earlier leader's) and its journal. */
+  async load(from: string): Promise<ReportedLoad> {
+    const loaded: LoadResult = await loadCheckpoint(this.fs, from, this.layout);
+    if (loaded.kind !== 'loaded') return loaded;
+    const checkpoint = loaded.checkpoint;
+    if (from === this.file) this.generation = checkpoint.journal ?? 0;
+    const ops: BeliefOp[] = [];
+    const moves = new Map<string, StoredMove>();
+    for (const move of checkpoint.moves ?? []) moves.set(move.u, move);
+    let journaled = false;
+    let text = '';
+    try {
+      text = await readFile(this.journalOf(from, checkpoint.journal ?? 0), 'utf8');
+    } catch {
+      // No journal: nothing reported since the checkpoint.
+    }
+    const lines = text.split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (line === '') continue;
+      let entry: { b?: BeliefOp[]; m?: StoredMove[]; a?: string[] };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        // Only the last line can be cut short (a crash during its write): nothing of it was handed on.
+        if (index >= lines.length - 2) break;
+        return { kind: 'fresh', reason: `the journal of ${from} is corrupt at line ${index + 1}` };
+      }
+      if (entry.b) ops.push(...entry.b);
+      for (const move of entry.m ?? []) moves.set(move.u, move);
+      for (const uid of entry.a ?? []) moves.delete(uid);
+      if (entry.b || entry.m) journaled = true;
+    }
+    return {
+      kind: 'loaded',
+      reported: {
+        entries: checkpoint.entries, ops, unaccepted: [...moves.values()], savedAtMs: checkpoint.savedAtMs,
+        stoppedAtMs: journaled ? undefined : checkpoint.stoppedAtMs, source: from,
+      },
+    };
+  }
+
+  /** Appends one round (its belief changes and its moves) and fsyncs it; throws when the disk cannot take it. */
+  async append(ops: readonly BeliefOp[], moves: readonly StoredMove[]): Promise<void> {
+    const acks = this.acks;
+    this.acks = [];
+    const line = `${acks.length > 0 ? `${JSON.stringify({ a: acks })}\n` : ''}${JSON.stringify({ b: ops, m: moves })}\n`;
+    try {
+      await appendDurably(this.journalOf(this.file, this.generation), line);
+    } catch (error) {
+      this.acks = acks.concat(this.acks);
+      throw error;
+    }
+    this.journalBytes += line.length;
+  }
+
+  /** Notes moves accepted downstream; written with the next line (see the file's comment). */
+  accepted(uids: readonly string[]): void {
+    for (const uid of uids) this.acks.push(uid);
+  }
+
+  /** Bytes appended since the last compaction. */
+  get size(): number {
+    return this.journalBytes;
+  }
+
+  /**
+   * Writes everything as one new checkpoint (the belief, the moves not yet accepted, and the
+   * time of a clean stop) and starts a new journal; throws when the disk cannot take it.
+   */
+  async compact(entries: CheckpointFolder[], unaccepted: readonly StoredMove[], stoppedAtMs?: number): Promise<void> {
+    const next = this.generation + 1;
+    const checkpoint: Checkpoint = {
+      version: 3, layout: this.layout, savedAtMs: Date.now(), entries, moves: [...unaccepted], journal: next,
+      ...(stoppedAtMs === undefined ? {} : { stoppedAtMs }),
+    };
+    await saveCheckpoint(this.fs, this.file, checkpoint);
+    crashPoint('checkpoint-written');
+    const old = this.generation;
+    this.generation = next;
+    this.journalBytes = 0;
+    this.acks = [];
+    await rm(this.journalOf(this.file, old), { force: true }).catch(() => {});
+  }
+
+  /** Journals of other generations than the current one (left by a crash during a compaction): removed. */
+  async removeStaleJournals(): Promise<void> {
+    const dir = path.dirname(this.file);
+    const prefix = `${path.basename(this.file)}.`;
+    const current = path.basename(this.journalOf(this.file, this.generation));
+    try {
+      for (const name of await readdir(dir)) {
+        if (name.startsWith(prefix) && name.endsWith('.journal') && name !== current) await rm(path.join(dir, name), { force: true });
+      }
+    } catch {
+      // nothing to remove
+    }
+  }
+}
