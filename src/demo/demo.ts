@@ -14,6 +14,7 @@ import { runUntilSignal } from '../pipeline/run-until-signal.ts';
 import { Service } from '../pipeline/service.ts';
 import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../simulator/backbone-api.ts';
 import { buildTree } from '../simulator/backbone-tree.ts';
+import { StatusDriver } from '../simulator/status-driver.ts';
 import { Traffic } from '../simulator/traffic.ts';
 import { onClosedOutput } from './closed-output.ts';
 
@@ -40,7 +41,7 @@ export async function runDemo(): Promise<number> {
       JIRA_PASSWORD: DEFAULT_USER.password,
     });
     log.info(`demo: simulated Backbone in ${root}, its REST API at ${api.url}; Ctrl-C stops the demo and removes it`);
-    const simulatedApi = api;
+    const driver = new StatusDriver(api.model, { seed: 11, intervalMs: 4000 });
     // runUntilSignal waits for SIGINT/SIGTERM: a closed output stops the demo the same way.
     // (Kept to the end: writes still pending when the demo stops fail the same way.)
     onClosedOutput(() => {
@@ -51,9 +52,12 @@ export async function runDemo(): Promise<number> {
       started: () => {
         traffic.start();
         // Statuses, connectors and issues in error change every few seconds.
-        simulatedApi.drive({ seed: 11, intervalMs: 4000 });
+        driver.start();
       },
-      stopping: () => traffic.stop(),
+      stopping: () => {
+        traffic.stop();
+        driver.stop();
+      },
     });
   } finally {
     await api?.stop();
