@@ -23,8 +23,10 @@ export class FoldersReceiver implements Lifecycle {
   /** Last known stats per folder; folders of a scan cut short keep their earlier values. */
   private folders = new Map<string, FolderStats>();
   private lastScanDurationMs: number | undefined;
-  /** Whether the last scan could open the root (undefined before the first scan). */
+  /** Whether the last scan could open the root and found it as it was (undefined before the first scan). */
   private rootPresent: boolean | undefined;
+  /** Whether a scan has found project folders: a root empty after that is not there. */
+  private heldProjects = false;
   /** The first scan (without its report): a collection asked for earlier (a flush) waits for it. */
   private firstScan: Promise<void> | undefined;
   private started: Promise<void> | undefined;
@@ -117,6 +119,15 @@ export class FoldersReceiver implements Lifecycle {
       this.log.problem('root', 'error', `the Backbone root ${this.config.root} ${what}: the folder series keep their last values and backbone.root.present is 0 until it is back`);
       return;
     }
+    // A root that held integrations and suddenly holds none is a mount point whose file system
+    // went away (unmounted, or not mounted yet after a restart), not a Backbone that stopped:
+    // reported as absent, and the folders keep their last values, as for a root that vanished.
+    if (result.cutShort === undefined && result.completedProjects.size === 0 && this.heldProjects) {
+      this.rootPresent = false;
+      this.log.problem('root', 'warn', `the Backbone root ${this.config.root} holds no integration folder any more (an unmounted mount point?): the folder series keep their last values and backbone.root.present is 0 until the integrations are back`);
+      return;
+    }
+    if (result.completedProjects.size > 0) this.heldProjects = true;
     this.log.resolved('root', `the Backbone root ${this.config.root} is back`);
     if (result.cutShort === undefined) {
       this.folders = result.folders;

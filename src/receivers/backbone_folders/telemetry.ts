@@ -30,7 +30,7 @@ export const scanDuration: MetricDeclaration = {
 };
 export const rootPresent: MetricDeclaration = {
   name: 'backbone.root.present', kind: 'gauge', unit: '1', valueType: 'int', attributes: [],
-  description: 'Whether the last scan could open the Backbone root: 1, or 0 when it does not exist (moved away, not mounted) or cannot be read. While it is 0, the `backbone.folder.*` series keep their last values (they are not current) and the file watcher reports no move.',
+  description: 'Whether the last scan could open the Backbone root: 1, or 0 when it does not exist (moved away, not mounted), cannot be read, or suddenly holds no integration folder where it held some (an unmounted mount point, which leaves an empty folder). While it is 0, the `backbone.folder.*` series keep their last values (they are not current) and the file watcher reports no move.',
 };
 export const scanErrors: MetricDeclaration = {
   name: 'backbone.scan.errors', kind: 'counter', unit: '{error}', valueType: 'int', attributes: [ATTR.errorType],
