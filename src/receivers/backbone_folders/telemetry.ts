@@ -18,11 +18,11 @@ export const folderOldestMessageAge: MetricDeclaration = {
 };
 export const folderIssues: MetricDeclaration = {
   name: 'backbone.folder.issues', kind: 'gauge', unit: '{issue}', valueType: 'int', attributes: FOLDER,
-  description: 'Issue folders under `error` and `missing` (one folder per issue whose messages wait there).',
+  description: 'Issue folders under `error` and `missing` (one folder per issue whose messages wait there). Reported for those two states only: no other state has issue folders.',
 };
 export const folderOtherFiles: MetricDeclaration = {
   name: 'backbone.folder.other_files', kind: 'gauge', unit: '{file}', valueType: 'int', attributes: FOLDER,
-  description: 'Files in the state folders that are not message files (`.bac`).',
+  description: 'Files in the state folders that are not message files (`.bac`). Reported where such files belong (`receive`, where they land; `invalid`, where Backbone moves them; `unknown`), and for any other folder from the first scan that finds one there.',
 };
 export const scanDuration: MetricDeclaration = {
   name: 'backbone.scan.duration', kind: 'gauge', unit: 's', valueType: 'double', attributes: [],
