@@ -123,7 +123,8 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
         for (const folder of ['archive', `${layout.receive}/tmp`]) {
           mkdirSync(path.join(projectDir, folder), { recursive: true });
           const size = randomInt(random, 100, 900);
-          const mtime = now - 3_600_000;
+          // An hour old, or (healthy) ten minutes: the unknown folder is what to look at, not its age.
+          const mtime = now - (options.profile === 'healthy' ? 600_000 : 3_600_000);
           writeFile(path.join(projectDir, folder, messageName(sequence++)), size, mtime);
           unknown.messages++;
           unknown.bytes += size;
