@@ -68,7 +68,7 @@ export interface FaultContext {
 export function answerWithFault(mode: Misbehaviour, fault: FaultContext): void {
   const { req, res, path } = fault;
   const jiraBase = fault.contextPath;
-    switch (mode) {
+  switch (mode) {
     case 'unauthorized':
       fault.json(401, { message: 'Client must be authenticated to access this resource.', 'status-code': 401 },
         { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED', 'WWW-Authenticate': 'OAuth realm="http%3A%2F%2Fjira"' });

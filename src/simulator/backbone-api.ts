@@ -7,7 +7,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { type SimConnectorStatus, type SimIntegration, SimulatedIntegrations, type SimUser, DEFAULT_USER } from './api-model.ts';
+import { DEFAULT_USER, type SimConnectorStatus, type SimIntegration, SimulatedIntegrations, type SimUser } from './api-model.ts';
 import {
   type AnswerTamperer, answerWithFault, type EndpointKind, endpointKind, HTML_TYPE, JSON_TYPE, type Misbehaviour, SERVLET_PATH,
 } from './api-faults.ts';
