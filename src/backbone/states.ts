@@ -7,8 +7,29 @@ export const STATES = [
 export type KnownState = (typeof STATES)[number];
 export type State = KnownState | 'unknown';
 
-/** States whose sub-folders are one per issue (`error/PB-1234/`). */
+/**
+ * Every state in one order, wherever states are listed (the status page, the debug table, the
+ * doctor): the order of the spec's tree, `unknown` last.
+ */
+export const STATE_ORDER: readonly State[] = [...STATES, 'unknown'];
+
+/** Orders state names by STATE_ORDER; names that are no state go last, alphabetically. */
+export function compareStates(a: string, b: string): number {
+  const rank = (name: string) => {
+    const index = (STATE_ORDER as readonly string[]).indexOf(name);
+    return index < 0 ? STATE_ORDER.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/** States whose sub-folders are one per issue (`error/PB-1234/`): the only ones with issue folders. */
 export const ISSUE_STATES: ReadonlySet<State> = new Set<State>(['error', 'missing']);
+
+/**
+ * States where files that are not messages belong: Backbone moves anything but a message
+ * from `receive` (where it lands) to `invalid`, and a folder no state matches holds anything.
+ */
+export const OTHER_FILE_STATES: ReadonlySet<State> = new Set<State>(['receive', 'invalid', 'unknown']);
 
 /**
  * Default folder names per state. "parent/name" matches a folder `name` directly inside a

@@ -89,12 +89,16 @@ export async function runDoctor(target: DoctorTarget, identity: Identity = curre
     });
   }
 
+  // The estimate counts what the roots hold: none when a root could not be read (it would say 0).
   const exporterChecks = exporters.flat();
+  const unread = roots.some((r) => r.unusable !== undefined || r.hung !== undefined);
+  const notes = [
+    ...(exporterChecks.length === 0 ? [flags ? 'not checked: give --otlp-endpoint URL to send a test export.' : 'no exporter sends anywhere (debug prints to stdout only).'] : []),
+    ...(unread ? ['no cost estimate: the Backbone root could not be read (see above).'] : []),
+  ];
   sections.push({
-    id: 'exporters', title: 'Exporters', checks: [...exporterChecks, await costCheck(roots, target)],
-    ...(exporterChecks.length === 0
-      ? { note: flags ? 'not checked: give --otlp-endpoint URL to send a test export.' : 'no exporter sends anywhere (debug prints to stdout only).' }
-      : {}),
+    id: 'exporters', title: 'Exporters', checks: unread ? exporterChecks : [...exporterChecks, await costCheck(roots, target)],
+    ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   });
 
   const realRoots = roots.map((r) => r.real);

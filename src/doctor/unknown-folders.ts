@@ -1,11 +1,13 @@
 // What `validate` says about the tree itself: for each Backbone root the configuration reads,
 // the folders its layout leaves `unknown` (or that a backup/snapshot name says are copies),
 // listed as the tree stands at validation time. A root that cannot be read then is said to
-// be unchecked, never an error: the configuration may be validated on another host.
+// be unchecked, never an error: the configuration may be validated on another host. A root
+// that does not exist is named, with where its path stops existing (a misspelt path).
 import { statSync } from 'node:fs';
 import type { AgentConfig } from '../config/load-config.ts';
 import { mapFolders } from './folder-map.ts';
 import { leftOutPattern } from './layout-block.ts';
+import { describeMissing, missingPath } from './paths.ts';
 import { listSome, plural } from './report.ts';
 import { targetFromConfig } from './target.ts';
 
@@ -19,7 +21,10 @@ export async function unknownFolderNotes(config: AgentConfig): Promise<string[]>
     try {
       if (!statSync(target.root).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     } catch (error) {
-      notes.push(`${who}: root ${target.root} cannot be read here and now (${(error as NodeJS.ErrnoException).code ?? 'error'}): its folders were not checked against the layout`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      notes.push(code === 'ENOENT'
+        ? `${who}: root ${target.root} does not exist here: ${describeMissing(await missingPath(target.root), target.root)}; its folders were not checked against the layout`
+        : `${who}: root ${target.root} cannot be read here and now (${code}): its folders were not checked against the layout`);
       continue;
     }
     const map = await mapFolders({ ...target.scan, timeoutMs: TIMEOUT_MS });

@@ -1,106 +1,23 @@
-// A simulated Backbone Issue Sync REST API (version 1) on a real HTTP or
-// HTTPS server: the servlet path, field names and shapes as documented (status embedded in
-// the list as older versions do, or only at /integrations/{key}/status as newer ones may),
-// extra fields the agent does not know, Basic and Bearer auth, Jira administrators and
-// project administrators, the XSRF check. Tests and the demo drive its state, and tell it
-// to misbehave in each way a real Jira can.
+// A simulated Backbone Issue Sync REST API (version 1) on a real HTTP or HTTPS server: the
+// servlet path, field names and shapes as documented (status embedded in the list as older
+// versions do, or only at /integrations/{key}/status as newer ones may), extra fields the agent
+// does not know, Basic and Bearer auth, Jira administrators and project administrators, the
+// XSRF check. It answers from its model (api-model.ts), which tests and the demo change, and
+// misbehaves in each way a real Jira can (api-faults.ts) when told to.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomInt, seededRandom } from './random.ts';
+import { DEFAULT_USER, type SimConnectorStatus, type SimIntegration, SimulatedIntegrations, type SimUser } from './api-model.ts';
+import {
+  type AnswerTamperer, answerWithFault, type EndpointKind, endpointKind, HTML_TYPE, JSON_TYPE, type Misbehaviour, SERVLET_PATH,
+} from './api-faults.ts';
 
-export const SERVLET_PATH = '/plugins/servlet/backbone-issue-sync/api/1';
-
-export interface SimConnectorStatus {
-  connectorKey?: string;
-  online?: boolean;
-  reconnecting?: boolean;
-  incomingRouteStatus?: string;
-  incomingProcessingStatus?: string;
-  incomingDetails?: string;
-  outgoingRouteStatus?: string;
-  outgoingProcessingStatus?: string;
-  outgoingDetails?: string;
-  externalRouteStatus?: string;
-  issuesInError?: number;
-  [field: string]: unknown;
-}
-
-export interface SimConnectorConfig {
-  connectorKey?: string;
-  projectKey?: string;
-  [field: string]: unknown;
-}
-
-export interface SimIntegration {
-  integrationKey: string;
-  summary?: string;
-  description?: string;
-  createdUser?: string;
-  lastModifiedUser?: string;
-  createdDate?: string;
-  lastModifiedDate?: string;
-  firstConnector?: SimConnectorConfig;
-  secondConnector?: SimConnectorConfig;
-  status?: { status?: string; firstConnector?: SimConnectorStatus; secondConnector?: SimConnectorStatus; [field: string]: unknown };
-  [field: string]: unknown;
-}
-
-export interface SimUser {
-  username: string;
-  password?: string;
-  /** A personal access token (Bearer). */
-  token?: string;
-  /** A Jira administrator sees every integration. */
-  jiraAdmin?: boolean;
-  /** Projects (keys) this user administers; such a user must pass projectKey. */
-  projectAdminOf?: string[];
-}
-
-/**
- * Synchronization statuses Backbone documents: server and Data Center, then cloud and newer
- * versions. The agent knows only RUNNING; every other value must reach the metrics as it is.
- */
-export const SYNCHRONIZATION_STATUSES = [
-  'RUNNING', 'STOPPED', 'RESTART REQUIRED', 'HANDSHAKE', 'WAITING FOR SLAVE', 'UPDATE REQUIRED',
-  'REQUEST SENT', 'INCOMING REQUEST', 'DECLINED',
-] as const;
-
-/**
- * Rewrites the real JSON answer of an endpoint (a copy): returns the JSON to send instead,
- * or the exact bytes (for answers that are not UTF-8).
- */
-export type AnswerTamperer = (answer: unknown, path: string) => unknown;
-
-/** Ways the simulated Jira can fail. */
-export const MISBEHAVIOURS = [
-  'unauthorized', // 401 whatever the credentials
-  'captcha', // 401 with X-Seraph-LoginReason: AUTHENTICATION_DENIED (too many failed logins)
-  'forbidden', // 403 whatever the user
-  'xsrf', // 403 "XSRF check failed"
-  'not-found', // 404 HTML dead-link page: wrong base URL, or the app is not installed
-  'login-page', // 200 with Jira's HTML login page
-  'html-page', // 200 with some other HTML page (a proxy's)
-  'redirect-login', // 302 to /login.jsp
-  'redirect-https', // 301 to another address
-  'server-error', // 500 with an HTML error page
-  'unavailable', // 503, Jira starting up
-  'bad-gateway', // 502 from a proxy
-  'rate-limited', // 429 with Retry-After
-  'hang', // accepts the request and never answers
-  'close', // closes the connection without answering
-  'invalid-json', // 200, application/json, not JSON
-  'truncated-json', // 200, the first half of the right JSON, properly ended
-  'cut-body', // announces the whole length, sends half, closes the connection
-  'huge-body', // 200, a JSON list that does not end (until the client hangs up)
-  'slow-body', // 200, one byte at a time, endlessly
-  'empty-body', // 200, nothing
-  'not-a-list', // 200, JSON, but an object where a list belongs
-] as const;
-export type Misbehaviour = (typeof MISBEHAVIOURS)[number];
-
-/** Which endpoints misbehave: all of them, or one kind. */
-export type EndpointKind = 'integrations' | 'integration' | 'status' | 'conflicts' | 'health';
+// The names tests, the demo and the benchmarks import from here.
+export {
+  DEFAULT_USER, sampleIntegration, type SimConnectorConfig, type SimConnectorStatus, type SimIntegration, SimulatedIntegrations,
+  type SimUser, SYNCHRONIZATION_STATUSES,
+} from './api-model.ts';
+export { type AnswerTamperer, type EndpointKind, type Misbehaviour, MISBEHAVIOURS, SERVLET_PATH } from './api-faults.ts';
 
 export interface SimRequest {
   method: string;
@@ -125,50 +42,22 @@ export interface SimulatedApiOptions {
   integrations?: SimIntegration[];
 }
 
-export const DEFAULT_USER: SimUser = { username: 'monitor', password: 'Sup3r-Secret!', token: 'NjQ2MzM0-pat-token', jiraAdmin: true };
-
-/** A synchronization as the documentation shows one: two connectors, both online, running. */
-export function sampleIntegration(key: string, firstConnector: string, secondConnector: string): SimIntegration {
-  const connector = (connectorKey: string): SimConnectorStatus => ({
-    connectorKey, online: true, reconnecting: false,
-    incomingRouteStatus: 'STARTED', incomingProcessingStatus: 'IDLE', incomingDetails: '',
-    outgoingRouteStatus: 'STARTED', outgoingProcessingStatus: 'IDLE', outgoingDetails: '',
-    externalRouteStatus: 'STARTED', issuesInError: 0,
-  });
-  const projectKey = (connectorKey: string) => connectorKey.replace(/-\d+$/, '');
-  return {
-    integrationKey: key,
-    summary: `Sync ${projectKey(firstConnector)} <-> ${projectKey(secondConnector)}`,
-    description: 'Keeps issues of both projects in step',
-    createdUser: 'admin',
-    lastModifiedUser: 'admin',
-    createdDate: '2016-11-10T11:07:10+0100',
-    lastModifiedDate: '2016-11-10T11:07:10+0100',
-    firstConnector: { connectorKey: firstConnector, projectKey: projectKey(firstConnector) },
-    secondConnector: { connectorKey: secondConnector, projectKey: projectKey(secondConnector) },
-    status: { status: 'RUNNING', firstConnector: connector(firstConnector), secondConnector: connector(secondConnector) },
-  };
-}
-
-const JSON_TYPE = 'application/json;charset=UTF-8';
-const HTML_TYPE = 'text/html;charset=UTF-8';
-
 export class SimulatedBackboneApi {
   readonly options: SimulatedApiOptions;
   readonly users: SimUser[];
+  /** What the API shows: change it here or through the shortcuts below. */
+  readonly model: SimulatedIntegrations;
   /** Every request received, in order. */
   readonly requests: SimRequest[] = [];
   /** The most requests that were in flight at once. */
   maxInFlight = 0;
   embedStatus: boolean;
-  private readonly integrations = new Map<string, SimIntegration>();
   private misbehaviour: { mode: Misbehaviour; only: EndpointKind | undefined } | undefined;
   private tamperer: { tamper: AnswerTamperer; only: EndpointKind } | undefined;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
-  private driver: NodeJS.Timeout | undefined;
   /** Jira's base URL (with the context path), once started. */
   url = '';
 
@@ -176,7 +65,7 @@ export class SimulatedBackboneApi {
     this.options = options;
     this.users = options.users ?? [DEFAULT_USER];
     this.embedStatus = options.embedStatus ?? true;
-    for (const integration of options.integrations ?? []) this.put(integration);
+    this.model = new SimulatedIntegrations(options.integrations ?? []);
   }
 
   /** The base URL of the API itself. */
@@ -203,7 +92,6 @@ export class SimulatedBackboneApi {
   }
 
   async stop(): Promise<void> {
-    this.stopDriving();
     for (const timer of this.timers) clearInterval(timer);
     this.timers.clear();
     for (const socket of this.sockets) socket.destroy();
@@ -211,45 +99,33 @@ export class SimulatedBackboneApi {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  // --- State -------------------------------------------------------------------------
+  // --- The model, for short -----------------------------------------------------------
 
   put(integration: SimIntegration): void {
-    this.integrations.set(integration.integrationKey, structuredClone(integration));
+    this.model.put(integration);
   }
 
   remove(key: string): void {
-    this.integrations.delete(key);
+    this.model.remove(key);
   }
 
   get(key: string): SimIntegration {
-    const integration = this.integrations.get(key);
-    if (!integration) throw new Error(`no simulated integration ${key}`);
-    return integration;
+    return this.model.get(key);
   }
 
   keys(): string[] {
-    return [...this.integrations.keys()];
+    return this.model.keys();
   }
 
-  /** Sets the synchronization status (any text: the API may invent new values). */
   setStatus(key: string, status: string): void {
-    const integration = this.get(key);
-    integration.status ??= {};
-    integration.status.status = status;
+    this.model.setStatus(key, status);
   }
 
-  /** Changes fields of a connector's status; a field set to undefined is left out of the answers. */
   setConnector(key: string, position: 'first' | 'second', fields: Partial<SimConnectorStatus>): void {
-    const integration = this.get(key);
-    integration.status ??= {};
-    const name = position === 'first' ? 'firstConnector' : 'secondConnector';
-    const connector: SimConnectorStatus = integration.status[name] ?? {};
-    for (const [field, value] of Object.entries(fields)) {
-      if (value === undefined) delete connector[field];
-      else connector[field] = value;
-    }
-    integration.status[name] = connector;
+    this.model.setConnector(key, position, fields);
   }
+
+  // --- Faults ------------------------------------------------------------------------
 
   /** Misbehaves from now on, everywhere or only at one kind of endpoint; behave() ends it. */
   misbehave(mode: Misbehaviour, only?: EndpointKind): void {
@@ -267,49 +143,6 @@ export class SimulatedBackboneApi {
   behave(): void {
     this.misbehaviour = undefined;
     this.tamperer = undefined;
-  }
-
-  /**
-   * For the demo: every interval, something happens to a random integration, as in a real
-   * installation: issues fall into error and get fixed, a connector drops offline and comes
-   * back, a synchronization is stopped and started again.
-   */
-  drive(options: { seed: number; intervalMs: number }): void {
-    const random = seededRandom(options.seed);
-    this.driver = setInterval(() => {
-      const keys = this.keys();
-      const key = keys[Math.floor(random() * keys.length)];
-      if (key === undefined) return;
-      const integration = this.get(key);
-      const position = random() < 0.5 ? 'first' : 'second';
-      const connector = integration.status?.[position === 'first' ? 'firstConnector' : 'secondConnector'];
-      const roll = random();
-      if (roll < 0.45) {
-        const now = connector?.issuesInError ?? 0;
-        this.setConnector(key, position, { issuesInError: Math.max(0, now + (random() < 0.55 ? randomInt(random, 1, 3) : -randomInt(random, 1, 3))) });
-      } else if (roll < 0.65) {
-        this.setConnector(key, position, { online: !(connector?.online ?? true), reconnecting: connector?.online === true && random() < 0.5 });
-      } else if (roll < 0.8) {
-        const processing = random() < 0.5 ? 'PROCESSING' : 'IDLE';
-        this.setConnector(key, position, { incomingProcessingStatus: processing });
-      } else if (roll < 0.9) {
-        // Any documented status other than RUNNING, as a real installation shows now and then.
-        const others = SYNCHRONIZATION_STATUSES.slice(1);
-        const status = integration.status?.status === 'RUNNING' ? others[Math.floor(random() * others.length)]! : 'RUNNING';
-        this.setStatus(key, status);
-        const route = status === 'RUNNING' ? 'STARTED' : 'STOPPED';
-        for (const p of ['first', 'second'] as const) this.setConnector(key, p, { incomingRouteStatus: route, outgoingRouteStatus: route });
-      } else if (integration.status?.status !== 'RUNNING') {
-        this.setStatus(key, 'RUNNING');
-        for (const p of ['first', 'second'] as const) this.setConnector(key, p, { incomingRouteStatus: 'STARTED', outgoingRouteStatus: 'STARTED' });
-      }
-    }, options.intervalMs);
-    this.driver.unref();
-  }
-
-  stopDriving(): void {
-    clearInterval(this.driver);
-    this.driver = undefined;
   }
 
   // --- HTTP --------------------------------------------------------------------------
@@ -332,7 +165,7 @@ export class SimulatedBackboneApi {
     const kind = endpointKind(path);
     const misbehaviour = this.misbehaviour;
     if (misbehaviour && (misbehaviour.only === undefined || misbehaviour.only === kind)) {
-      this.misbehaveOn(misbehaviour.mode, req, res, path, url);
+      this.answerWithFault(misbehaviour.mode, req, res, path, url);
       return;
     }
     const user = this.authenticate(req);
@@ -371,7 +204,7 @@ export class SimulatedBackboneApi {
         this.json(res, 403, { errorMessages: [`You are not an administrator of project ${projectKey}.`], errors: {} });
         return;
       }
-      const list = [...this.integrations.values()]
+      const list = this.model.all()
         .filter((i) => projectKey === undefined || [i.firstConnector?.projectKey, i.secondConnector?.projectKey].includes(projectKey))
         .map((i) => this.render(i, this.embedStatus));
       this.json(res, 200, list);
@@ -379,7 +212,7 @@ export class SimulatedBackboneApi {
     }
     const match = /^\/integrations\/([^/]+)(\/status|\/conflicts)?\/?$/.exec(path);
     const key = match ? decodeURIComponent(match[1]!) : undefined;
-    const integration = key === undefined ? undefined : this.integrations.get(key);
+    const integration = key === undefined ? undefined : this.model.find(key);
     if (!match || !integration) {
       this.json(res, 404, { errorMessages: [key === undefined ? `No resource at ${path}` : `Integration ${key} does not exist.`], errors: {} });
       return;
@@ -456,122 +289,27 @@ export class SimulatedBackboneApi {
   private realBody(path: string, url: URL): string {
     if (path === '/health') return JSON.stringify({ status: 'OK' });
     const key = /^\/integrations\/([^/]+)/.exec(path)?.[1];
-    const integration = key === undefined ? undefined : this.integrations.get(decodeURIComponent(key));
+    const integration = key === undefined ? undefined : this.model.find(decodeURIComponent(key));
     if (integration && path.endsWith('/status')) return JSON.stringify(this.renderStatus(integration));
     if (integration) return JSON.stringify(this.render(integration, true));
     const projectKey = url.searchParams.get('projectKey');
-    return JSON.stringify([...this.integrations.values()]
+    return JSON.stringify(this.model.all()
       .filter((i) => projectKey === null || [i.firstConnector?.projectKey, i.secondConnector?.projectKey].includes(projectKey))
       .map((i) => this.render(i, this.embedStatus)));
   }
 
-  private misbehaveOn(mode: Misbehaviour, req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
-    const jiraBase = this.options.contextPath ?? '';
-    const every = (ms: number, tick: () => void) => {
-      const timer = setInterval(tick, ms);
-      this.timers.add(timer);
-      res.on('close', () => { clearInterval(timer); this.timers.delete(timer); });
-    };
-    switch (mode) {
-      case 'unauthorized':
-        this.json(res, 401, { message: 'Client must be authenticated to access this resource.', 'status-code': 401 },
-          { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED', 'WWW-Authenticate': 'OAuth realm="http%3A%2F%2Fjira"' });
-        return;
-      case 'captcha':
-        this.json(res, 401, { message: 'Client must be authenticated to access this resource.', 'status-code': 401 }, {
-          'X-Seraph-LoginReason': 'AUTHENTICATION_DENIED',
-          'X-Authentication-Denied-Reason': `CAPTCHA_CHALLENGE; login-url=${this.url}/login.jsp`,
-        });
-        return;
-      case 'forbidden':
-        this.json(res, 403, { errorMessages: ['You do not have the permission to see the specified integrations.'], errors: {} });
-        return;
-      case 'xsrf':
-        res.writeHead(403, { 'Content-Type': 'text/plain;charset=UTF-8' }).end('XSRF check failed');
-        return;
-      case 'not-found':
-        this.deadLink(res);
-        return;
-      case 'login-page':
-        res.writeHead(200, { 'Content-Type': HTML_TYPE }).end(
-          '<!DOCTYPE html><html><head><title>Log in - Jira</title></head><body>' +
-          `<form id="login-form" action="${jiraBase}/login.jsp" method="post">` +
-          '<input name="os_username" type="text"><input name="os_password" type="password"></form></body></html>');
-        return;
-      case 'html-page':
-        res.writeHead(200, { 'Content-Type': HTML_TYPE }).end('<html><head><title>Welcome to nginx!</title></head><body>It works</body></html>');
-        return;
-      case 'redirect-login':
-        res.writeHead(302, {
-          Location: `${this.url}/login.jsp?permissionViolation=true&os_destination=${encodeURIComponent(`${SERVLET_PATH}${path}`)}&page_caps=&user_role=`,
-        }).end();
-        return;
-      case 'redirect-https':
-        res.writeHead(301, { Location: `https://jira.example.com${jiraBase}${SERVLET_PATH}${path}` }).end();
-        return;
-      case 'server-error':
-        res.writeHead(500, { 'Content-Type': HTML_TYPE }).end(
-          '<html><head><title>Oops - an error has occurred</title></head><body><pre>java.lang.NullPointerException\n\tat com.k15t.backbone...</pre></body></html>');
-        return;
-      case 'unavailable':
-        res.writeHead(503, { 'Content-Type': HTML_TYPE, 'Retry-After': '30' }).end('<html><head><title>Jira is starting up</title></head></html>');
-        return;
-      case 'bad-gateway':
-        res.writeHead(502, { 'Content-Type': HTML_TYPE }).end('<html><head><title>502 Bad Gateway</title></head></html>');
-        return;
-      case 'rate-limited':
-        this.json(res, 429, { message: 'Rate limit exceeded.' }, { 'Retry-After': '60' });
-        return;
-      case 'hang':
-        return; // the response stays open until the client gives up or the server stops
-      case 'close':
-        req.socket.destroy();
-        return;
-      case 'invalid-json':
-        res.writeHead(200, { 'Content-Type': JSON_TYPE }).end('[{"integrationKey": INT-16, "status": {"status": RUNNING}},]');
-        return;
-      case 'truncated-json': {
-        const body = this.realBody(path, url);
-        res.writeHead(200, { 'Content-Type': JSON_TYPE }).end(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
-        return;
-      }
-      case 'cut-body': {
-        const body = this.realBody(path, url);
-        res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });
-        res.write(body.slice(0, Math.max(1, Math.floor(body.length / 2))), () => req.socket.destroy());
-        return;
-      }
-      case 'huge-body': {
-        res.writeHead(200, { 'Content-Type': JSON_TYPE });
-        const chunk = Buffer.from(`${JSON.stringify(sampleIntegration('INT-9999', 'ZZ-1', 'ZZ-2'))},`.repeat(64));
-        let sent = 0;
-        res.write('[');
-        const pump = () => {
-          // Stops when the client hangs up, or at 1 GiB.
-          while (!res.destroyed && sent < 1024 ** 3) {
-            sent += chunk.length;
-            if (!res.write(chunk)) {
-              res.once('drain', pump);
-              return;
-            }
-          }
-        };
-        pump();
-        return;
-      }
-      case 'slow-body': {
-        res.writeHead(200, { 'Content-Type': JSON_TYPE });
-        res.write('[');
-        every(25, () => { if (!res.destroyed) res.write(' '); });
-        return;
-      }
-      case 'empty-body':
-        res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': 0 }).end();
-        return;
-      case 'not-a-list':
-        this.json(res, 200, { errorMessages: [], self: `${this.url}${SERVLET_PATH}${path}` });
-        return;
-    }
+  private answerWithFault(mode: Misbehaviour, req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
+    answerWithFault(mode, {
+      req, res, path, jiraUrl: this.url, contextPath: this.options.contextPath ?? '',
+      json: (status, body, headers) => this.json(res, status, body, headers),
+      deadLink: () => this.deadLink(res),
+      realBody: () => this.realBody(path, url),
+      every: (ms, tick) => {
+        const timer = setInterval(tick, ms);
+        this.timers.add(timer);
+        res.on('close', () => { clearInterval(timer); this.timers.delete(timer); });
+      },
+    });
   }
 }
 
@@ -579,12 +317,4 @@ function pathBelowServlet(url: string, contextPath: string): string {
   const pathname = new URL(url, 'http://simulated').pathname;
   const base = `${contextPath}${SERVLET_PATH}`;
   return pathname.startsWith(base) ? pathname.slice(base.length) || '/' : pathname;
-}
-
-function endpointKind(path: string): EndpointKind {
-  if (path.startsWith('/health')) return 'health';
-  if (/^\/integrations\/?$/.test(path)) return 'integrations';
-  if (path.endsWith('/status')) return 'status';
-  if (path.endsWith('/conflicts')) return 'conflicts';
-  return 'integration';
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ISSUE_STATES, type State } from '../backbone/states.ts';
 import { LAYOUTS, type LayoutName } from './layouts.ts';
 import { randomInt, seededRandom } from './random.ts';
+import { TREE_PROFILES, type TreeProfileName } from './tree-profiles.ts';
 
 export interface ExpectedFolder {
   integration: string;
@@ -30,6 +31,13 @@ export interface TreeOptions {
   maxMessagesPerState?: number;
   /** "now" for the mtimes, so ages are known. */
   now?: number;
+  /**
+   * How many messages each state holds and how old they are: `spread` (the default) anything
+   * from 0 to maxMessagesPerState in every state, up to 2 hours old; `healthy` as a working
+   * installation looks (tree-profiles.ts): recent messages on their way, a long processed/, and
+   * a few real problems.
+   */
+  profile?: TreeProfileName;
 }
 
 export interface BuiltTree {
@@ -38,7 +46,8 @@ export interface BuiltTree {
   expected: ExpectedFolder[];
 }
 
-const MESSAGE_STATES = ['receive', 'processed', 'error', 'missing', 'waiting', 'offline', 'outdated', 'send', 'sendfailed'] as const;
+export const MESSAGE_STATES = ['receive', 'processed', 'error', 'missing', 'waiting', 'offline', 'outdated', 'send', 'sendfailed'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
 
 export function messageName(sequence: number): string {
   return `${String(sequence).padStart(6, '0')}.bac`;
@@ -52,6 +61,9 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
   const expected: ExpectedFolder[] = [];
   const integrations: BuiltTree['integrations'] = [];
   let sequence = 1;
+  const profile = TREE_PROFILES[options.profile ?? 'spread'];
+  const projectTotal = options.integrations * options.projectsPerIntegration;
+  let projectIndex = -1;
 
   const writeFile = (file: string, size: number, mtimeMs: number) => {
     writeFileSync(file, Buffer.alloc(size, 0x42));
@@ -63,6 +75,7 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
     const projects: string[] = [];
     for (let p = 0; p < options.projectsPerIntegration; p++) {
       const project = `${String.fromCharCode(65 + ((i * 2 + p) % 26))}P-${20 + i * 2 + p}`;
+      projectIndex++;
       projects.push(project);
       const projectDir = path.join(root, integration, project);
       for (const state of Object.keys(layout) as (keyof typeof layout)[]) mkdirSync(path.join(projectDir, layout[state]), { recursive: true });
@@ -71,9 +84,10 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
         const folder: ExpectedFolder = {
           integration, project, state, messages: 0, otherFiles: 0, bytes: 0, issues: 0, oldestMessageMtimeMs: undefined,
         };
-        const count = randomInt(random, 0, max);
+        const spec = profile(state, { index: projectIndex, of: projectTotal, max });
+        const count = randomInt(random, spec.messages[0], spec.messages[1]);
         const perIssue = ISSUE_STATES.has(state);
-        const issueCount = perIssue && count > 0 ? randomInt(random, 1, Math.min(3, count)) : 0;
+        const issueCount = perIssue && count > 0 ? randomInt(random, 1, Math.min(spec.maxIssues, count)) : 0;
         for (let k = 0; k < issueCount; k++) mkdirSync(path.join(projectDir, layout[state], `${project.split('-')[0]}-${100 + k}`), { recursive: true });
         folder.issues = issueCount;
         for (let m = 0; m < count; m++) {
@@ -81,7 +95,7 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
             ? path.join(projectDir, layout[state], `${project.split('-')[0]}-${100 + (m % issueCount)}`)
             : path.join(projectDir, layout[state]);
           const size = randomInt(random, 200, 4000);
-          const mtime = now - randomInt(random, 5, 7200) * 1000;
+          const mtime = now - randomInt(random, spec.ageSeconds[0], spec.ageSeconds[1]) * 1000;
           writeFile(path.join(dir, messageName(sequence++)), size, mtime);
           folder.messages++;
           folder.bytes += size;
@@ -109,7 +123,8 @@ export function buildTree(root: string, options: TreeOptions): BuiltTree {
         for (const folder of ['archive', `${layout.receive}/tmp`]) {
           mkdirSync(path.join(projectDir, folder), { recursive: true });
           const size = randomInt(random, 100, 900);
-          const mtime = now - 3_600_000;
+          // An hour old, or (healthy) ten minutes: the unknown folder is what to look at, not its age.
+          const mtime = now - (options.profile === 'healthy' ? 600_000 : 3_600_000);
           writeFile(path.join(projectDir, folder, messageName(sequence++)), size, mtime);
           unknown.messages++;
           unknown.bytes += size;

@@ -1,6 +1,6 @@
 // Plays Backbone on a built tree: messages arrive, are applied, fail, wait, are fixed,
 // sent, fail to send and are cleaned up, each as a rename (or create/delete) as Backbone does.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ISSUE_STATES, type KnownState } from '../backbone/states.ts';
 import type { BuiltTree } from './backbone-tree.ts';
@@ -30,6 +30,14 @@ export interface TrafficOptions {
   /** Operations per tick. */
   movesPerTick?: number;
   intervalMs?: number;
+  /**
+   * What happens: `busy` (the default) sends messages everywhere, problems pile up; `healthy`
+   * applies most messages, and problems are rarer than their fixes (the demo). In `healthy`,
+   * an issue folder is removed when its last message leaves it.
+   */
+  mix?: 'busy' | 'healthy';
+  /** Called after each tick with the moves it made. */
+  afterTick?: (moves: Move[]) => void;
 }
 
 
@@ -52,7 +60,10 @@ export class Traffic {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 1000);
+    this.timer = setInterval(() => {
+      const moves = this.tick();
+      this.options.afterTick?.(moves);
+    }, this.options.intervalMs ?? 1000);
     this.timer.unref();
   }
 
@@ -90,11 +101,18 @@ export class Traffic {
     return { integration, project, dir, files };
   }
 
+  /** Issue folders of a project in a state (error, missing) that hold a message. */
+  issues(integration: string, project: string, state: KnownState): number {
+    const found = this.projects.find((p) => p.integration === integration && p.project === project);
+    return new Set((found?.files.get(state) ?? []).map((file) => path.dirname(file))).size;
+  }
+
   private pick<T>(items: readonly T[]): T | undefined {
     return items.length === 0 ? undefined : items[Math.floor(this.random() * items.length)];
   }
 
   private step(): Move | undefined {
+    if (this.options.mix === 'healthy') return this.healthyStep();
     const project = this.pick(this.projects)!;
     const roll = this.random();
     if (roll < 0.25) return this.create(project, 'receive');
@@ -107,6 +125,21 @@ export class Traffic {
     if (roll < 0.9) return this.random() < 0.8 ? this.remove(project, 'send') : this.move(project, 'send', 'sendfailed');
     if (roll < 0.95) return this.move(project, 'sendfailed', 'send');
     return this.remove(project, 'processed');
+  }
+
+  /** Mostly arrivals applied and messages sent; a problem now and then, fixed more often than made. */
+  private healthyStep(): Move | undefined {
+    const project = this.pick(this.projects)!;
+    const roll = this.random();
+    if (roll < 0.3) return this.create(project, 'receive');
+    if (roll < 0.6) {
+      const to = this.random() < 0.92 ? 'processed' : this.pick<KnownState>(['error', 'missing', 'waiting', 'offline', 'outdated'])!;
+      return this.move(project, 'receive', to);
+    }
+    if (roll < 0.7) return this.move(project, this.pick<KnownState>(['error', 'missing', 'waiting', 'offline', 'outdated'])!, this.random() < 0.7 ? 'processed' : 'receive');
+    if (roll < 0.85) return this.create(project, 'send');
+    if (roll < 0.97) return this.random() < 0.97 ? this.remove(project, 'send') : this.move(project, 'send', 'sendfailed');
+    return this.move(project, 'sendfailed', 'send');
   }
 
   private statePath(project: Project, state: KnownState, relative: string): string {
@@ -142,7 +175,18 @@ export class Traffic {
     }
     renameSync(this.statePath(project, from, relative), this.statePath(project, to, target));
     project.files.get(to)!.push(target);
+    if (issue !== undefined && ISSUE_STATES.has(from) && this.options.mix === 'healthy') this.removeIfEmpty(project, from, issue);
     return { integration: project.integration, project: project.project, message, from, to, ...(issue ? { issue } : {}) };
+  }
+
+  /** An issue folder whose last message left it goes too, as the issue is no longer in that state. */
+  private removeIfEmpty(project: Project, state: KnownState, issue: string): void {
+    if (project.files.get(state)!.some((file) => file.startsWith(`${issue}/`))) return;
+    try {
+      rmdirSync(this.statePath(project, state, issue)); // only an empty folder
+    } catch {
+      // Not empty after all, or gone: leave it.
+    }
   }
 
   private remove(project: Project, state: KnownState): Move | undefined {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { BYTES_PER_LOG_RECORD, REST_SERIES_PER_INTEGRATION } from '../../src/doctor/checks/cost.ts';
 import { measureAll } from './measure.ts';
-import { renderCostDocs } from './render-cost-docs.ts';
+import { renderCostDocs, SIZES } from './render-cost-docs.ts';
 
 const TARGET = new URL('../../docs/cost.md', import.meta.url);
 const { installation, ready } = await measureAll();
@@ -38,4 +38,13 @@ test('backbone-otel doctor estimates with the numbers measured here', () => {
   assert.equal(installation.bytesPerRecord, BYTES_PER_LOG_RECORD, 'bytes per log record');
   const status = installation.metrics.filter((m) => /^backbone\.(integration|connector)\./.test(m.name)).reduce((sum, m) => sum + m.series, 0);
   assert.equal(status / installation.integrations, REST_SERIES_PER_INTEGRATION, 'status series per integration');
+});
+
+test('the page says what each backend bills at three sizes, without series that are always 0', () => {
+  const page = renderCostDocs(installation, ready);
+  for (const size of SIZES) assert.match(page, new RegExp(`^\\| ${size} \\(${size * 2}\\) \\| [\\d,]+ \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+ \\|$`, 'm'));
+  // Issue folders exist under error and missing only; other files where Backbone puts them (receive, invalid).
+  const series = (name: string) => installation.metrics.find((m) => m.name === name)!.series;
+  assert.equal(series('backbone.folder.issues'), 2 * installation.projects);
+  assert.equal(series('backbone.folder.other_files'), 2 * installation.projects);
 });

@@ -24,6 +24,37 @@ function scale(metric: MetricCost, m: Measurement): { formula: string; per: stri
   return { formula: String(metric.series || metric.prometheusSeries), per: 'installation' };
 }
 
+/** Installation sizes the page scales the measurement to (integrations; two projects each). */
+export const SIZES = [5, 20, 100] as const;
+
+/** A metric's series at another size: per project, per integration, or once. */
+function scaled(metric: MetricCost, m: Measurement, integrations: number): { series: number; prometheusSeries: number } {
+  const has = (attribute: string) => metric.attributes.includes(attribute);
+  const factor = has(ATTR.project) ? (integrations * 2) / m.projects : has(ATTR.integration) ? integrations / m.integrations : 1;
+  return { series: Math.round(metric.series * factor), prometheusSeries: Math.round(metric.prometheusSeries * factor) };
+}
+
+/** The table of what each backend bills at each size in SIZES. */
+function sizeTable(pipeline: readonly MetricCost[], m: Measurement): string[] {
+  const rows = ['| integrations (projects) | OTLP series | Datadog custom metrics | Grafana Cloud active series (Prometheus series) | New Relic metric GB a day at 60 s |', '|---|---|---|---|---|'];
+  for (const integrations of SIZES) {
+    let series = 0;
+    let histograms = 0;
+    let prometheus = 0;
+    for (const metric of pipeline) {
+      const at = scaled(metric, m, integrations);
+      series += at.series;
+      prometheus += at.prometheusSeries;
+      if (metric.kind === 'histogram') histograms += at.series;
+    }
+    const datadog = series - histograms + 5 * histograms;
+    const gb = (series * (DAY_S / 60) * m.bytesPerPoint) / 1e9;
+    const n = (value: number) => value.toLocaleString('en-US');
+    rows.push(`| ${integrations} (${integrations * 2}) | ${n(series)} | ${n(datadog)} | ${n(prometheus)} | ${gb.toFixed(3)} |`);
+  }
+  return rows;
+}
+
 function histogramFactor(metric: MetricCost): string {
   if (metric.kind !== 'histogram' || metric.series === 0) return '';
   return ` (${fmt(metric.prometheusSeries / metric.series)} per series: buckets, _sum, _count)`;
@@ -83,6 +114,22 @@ export function renderCostDocs(m: Measurement, ready: readonly ReadyConfigCost[]
     'appear with the first move of a from/to pair in a project and stay until the agent restarts.',
     `The dwell-time histogram has ${DWELL_TIME_BOUNDARIES.length + 1} buckets by default (boundaries ${DWELL_TIME_BOUNDARIES.join(', ')} s;`,
     'receiver setting `backbone_events` `dwell_time.boundaries`).',
+    '',
+    'The folder series are sent where they can say something: `backbone.folder.issues` for `error`',
+    'and `missing` only (no other state has issue folders), `backbone.folder.other_files` for `receive`,',
+    '`invalid` and `unknown` (where files that are not messages belong) and for any other folder from',
+    'the first scan that finds such a file there; `backbone.folder.size` and',
+    '`backbone.folder.oldest_message.age` not for count-only states (`count_only_states`, `processed` by default).',
+    '',
+    '## By size: what each backend bills',
+    '',
+    'The measurement above, scaled to installations of three sizes with two projects per integration',
+    '(per-project series × P, per-integration series × I, the rest once; the move series with as many',
+    'from/to pairs per project as measured here). Datadog counts a histogram series as 5 custom metrics;',
+    'Grafana Cloud bills active series (the Prometheus series); New Relic bills GB, here the metrics\'',
+    `data points at about ${m.bytesPerPoint} bytes each with \`collection_interval: 60s\` (log records come on top: M × ${m.bytesPerRecord} bytes).`,
+    '',
+    ...sizeTable(pipeline, m),
     '',
     '## Log records and bytes',
     '',

@@ -2,7 +2,7 @@
 // account would find it (root without the capabilities that bypass permissions), its file
 // system and counts, and that the agent would never write there.
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { treeSnapshot } from '../helpers/tree-snapshot.ts';
@@ -35,6 +35,26 @@ service: { pipelines: { metrics: { receivers: [backbone_folders], exporters: [de
   assert.equal(integrations.status, 'warn');
   assert.match(integrations.message, /1 folder at the integration level does not look like an integration key \(such as INT-16\): data\./);
   assert.match(integrations.fix!, /root may point a level too high \(JIRA_HOME instead of JIRA_HOME\/data\/backbone-issue-sync\?\)/);
+});
+
+test('a misspelt JIRA_HOME: FAIL (exit 1) naming the folder that does not exist and the one probably meant; no cost estimate of nothing', async () => {
+  const s = site({ integrations: 1, projectsPerIntegration: 1 });
+  const misspelt = path.join(s.work, 'jira-hme');
+  const run = await runCli(['doctor', '--jira-home', misspelt]);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const flat = run.stdout.replace(/\s+/g, ' ');
+  assert.ok(flat.includes(`FAIL ${misspelt}/data/backbone-issue-sync: it does not exist: nothing at ${misspelt} (the nearest folder that exists is ${s.work}); ` +
+    `${s.home} exists (a typo?). Then give --jira-home ${s.home}.`), run.stdout);
+  assert.doesNotMatch(flat, /has written no message folder there yet/, 'that is for a JIRA_HOME that exists');
+  assert.doesNotMatch(flat, /series/, 'no estimate from a tree that was not read');
+  assert.match(flat, /no cost estimate: the Backbone root could not be read/);
+
+  // JIRA_HOME exists, its Backbone folder does not: Backbone has not written one yet.
+  const home = path.join(s.work, 'fresh-home');
+  mkdirSync(path.join(home, 'data'), { recursive: true });
+  const fresh = check(await doctorJson({ jiraHome: home }), 'root.exists');
+  assert.equal(fresh.message, `${home}/data/backbone-issue-sync: it does not exist.`);
+  assert.match(fresh.fix!, new RegExp(`If ${home} is that JIRA_HOME, Backbone Issue Sync has written no message folder there yet\\.$`));
 });
 
 test('unreadable folders, as the agent\'s user would find them: FAIL naming each, with the fix; the exit code is 1', async () => {

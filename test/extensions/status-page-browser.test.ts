@@ -25,8 +25,10 @@ let url: string;
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
-  site = await startStatusPageSite(home, { seed: 9, integrations: 3, unknownFolders: true }, (simulated, built) => {
-    simulated.setConnector(built.integrations[2]!.key, 'first', { reconnecting: true, issuesInError: 2 });
+  site = await startStatusPageSite(home, { seed: 10, integrations: 3, unknownFolders: true, profile: 'healthy' }, (simulated, built) => {
+    // What the tree has: an issue in error in the first project (the healthy profile's problem); a connector reconnecting.
+    simulated.setConnector(built.integrations[0]!.key, 'first', { issuesInError: 1 });
+    simulated.setConnector(built.integrations[2]!.key, 'first', { reconnecting: true });
   });
   tree = site.tree;
   url = `${site.base}/`;
@@ -62,7 +64,7 @@ async function loadedPage(width: number, javaScriptEnabled = true) {
 test('in Chromium: the synchronizations, the counts per project and state, and a live move without reload', async () => {
   const { context, page } = await loadedPage(1280);
   try {
-    // Every synchronization, with its status; the reconnecting connector and its issues marked.
+    // Every synchronization, with its status; the reconnecting connector marked.
     for (const integration of tree.integrations) {
       await page.locator(`#sync-${integration.key} h3`).getByText('RUNNING').waitFor();
     }

@@ -86,3 +86,34 @@ test('with the root one level too high, the doctor says where the integrations a
   assert.equal(checksOf(report).find((c) => c.id === 'layout.unknown'), undefined);
   assert.doesNotMatch((await runDoctor({ config })).out, /STATE: \[/);
 });
+
+test('copies beside the integrations (a backup of one, a snapshot folder): the doctor proposes excludes, and does not call the root too high', async () => {
+  const s = site({ integrations: 2, projectsPerIntegration: 1 });
+  const file = (rel: string) => {
+    mkdirSync(path.dirname(path.join(s.root, rel)), { recursive: true });
+    writeFileSync(path.join(s.root, rel), 'm');
+  };
+  // `cp -a INT-9 old-INT-9-backup/` and a NetApp snapshot of the whole volume.
+  file('old-INT-9-backup/INT-9/AP-1/receive/processed/1.bac');
+  file('old-INT-9-backup/INT-9/AP-1/send/2.bac');
+  file('.snapshot/hourly.0/INT-10/AP-20/receive/processed/3.bac');
+  const config = writeConfig(s, 'copies.yaml', `receivers:\n  backbone_folders:\n    root: ${s.root}\n${PIPELINE.replace('  EXTENSIONS\n', '')}`);
+  const report = JSON.parse((await runDoctor({ config, json: true })).out) as JsonReport;
+  assert.equal(checksOf(report).find((c) => c.id === 'layout.root_level'), undefined, 'INT-10 and INT-11 are integrations where they should be');
+  const integrations = check(report, 'layout.integrations');
+  assert.equal(integrations.status, 'ok', integrations.message);
+  assert.doesNotMatch(integrations.fix ?? '', /too high/);
+  const unknown = check(report, 'layout.unknown');
+  assert.equal(unknown.status, 'warn');
+  assert.equal(unknown.message, '2 folders look like a copy (backup, snapshot), not Backbone\'s, and are counted as if they were Backbone\'s: .snapshot, old-INT-9-backup.');
+  const block = (unknown.details!.mapping as string[]).map((line) => line.replace(/ {2,}#.*$/, ''));
+  assert.deepEqual(block, ['backbone_layout:', `  root: ${yamlName(s.root)}`, '  exclude: [".snapshot", "*backup*"]']);
+});
+
+test('the root one level too high is still said when nothing under it looks like an integration, copies or not', async () => {
+  const s = site({ integrations: 2, projectsPerIntegration: 1 });
+  mkdirSync(path.join(s.root, '..', 'backbone-issue-sync-backup', 'INT-10', 'AP-20', 'receive'), { recursive: true });
+  const config = writeConfig(s, 'high.yaml', `receivers:\n  backbone_folders:\n    root: ${path.dirname(s.root)}\n${PIPELINE.replace('  EXTENSIONS\n', '')}`);
+  const report = JSON.parse((await runDoctor({ config, json: true })).out) as JsonReport;
+  assert.equal(check(report, 'layout.root_level').fix, `Set root to ${s.root}, then run the doctor again.`);
+});

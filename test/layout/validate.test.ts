@@ -35,10 +35,18 @@ test('validate names the folders of a readable root that the layout leaves unkno
   assert.equal(clean.stderr, '');
 });
 
-test('a root that cannot be read at validation time is said to be unchecked, not an error', async () => {
+test('a root that does not exist at validation time is named, with where its path stops existing; its folders are unchecked, not an error', async () => {
   const s = site({ integrations: 1, projectsPerIntegration: 1 });
   const missing = path.join(s.work, 'not-mounted');
   const run = await runCli(['validate', '--config', writeConfig(s, 'agent.yaml', CONFIG(missing))]);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stderr, `warning: backbone_folders: root ${missing} cannot be read here and now (ENOENT): its folders were not checked against the layout\n`);
+  assert.equal(run.stderr, `warning: backbone_folders: root ${missing} does not exist here: its folder ${s.work} exists; its folders were not checked against the layout\n`);
+
+  // A misspelt JIRA_HOME: the folder that is not there, and the one probably meant.
+  const misspelt = path.join(s.work, 'jra-home', 'data', 'backbone-issue-sync');
+  const typo = await runCli(['validate', '--config', writeConfig(s, 'typo.yaml', CONFIG(misspelt))]);
+  assert.equal(typo.code, 0, typo.stderr);
+  assert.match(typo.stdout, /: valid \(/);
+  assert.equal(typo.stderr, `warning: backbone_folders: root ${misspelt} does not exist here: nothing at ${path.join(s.work, 'jra-home')} ` +
+    `(the nearest folder that exists is ${s.work}); ${s.home} exists (a typo?); its folders were not checked against the layout\n`);
 });

@@ -7,7 +7,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
 import { DWELL_TIME_BOUNDARIES } from '../../receivers/backbone_events/telemetry.ts';
-import { ISSUE_STATES } from '../../backbone/states.ts';
+import { ISSUE_STATES, OTHER_FILE_STATES } from '../../backbone/states.ts';
 import { DIR_BUFFER } from '../../receivers/backbone_folders/scan-limits.ts';
 import type { RootInspection } from './root.ts';
 import type { Check } from '../report.ts';
@@ -30,6 +30,10 @@ export interface Inventory {
   stateFolders: number;
   /** Of those, in count-only states (no size, no age). */
   countOnlyFolders: number;
+  /** Of those, in error and missing: the only ones with issue folders. */
+  issueFolders: number;
+  /** Of those, where other files (not messages) belong or were found: receive, invalid, unknown, others holding some. */
+  otherFileFolders: number;
   /** Per project: states whose folders hold a file moved in the last 24 hours. */
   recentStates: number;
   /** Message files moved in the last 24 hours: into processed, and elsewhere. */
@@ -66,7 +70,9 @@ export function estimateCost(inventory: Inventory): CostEstimate {
     add('backbone.integration.status, backbone.connector.*', inventory.integrations * REST_SERIES_PER_INTEGRATION);
   }
   if (inventory.folders) {
-    add('backbone.folder.messages, .issues, .other_files', 3 * inventory.stateFolders);
+    add('backbone.folder.messages', inventory.stateFolders);
+    add('backbone.folder.issues', inventory.issueFolders);
+    add('backbone.folder.other_files', inventory.otherFileFolders);
     add('backbone.folder.size, .oldest_message.age', 2 * (inventory.stateFolders - inventory.countOnlyFolders));
     add('backbone.scan.duration, backbone.root.present', 2);
   }
@@ -139,7 +145,8 @@ export async function recentMoves(inspection: RootInspection, now: number, limit
 
 export async function inventoryOf(inspections: readonly RootInspection[], target: DoctorTarget, now: number): Promise<{ inventory: Inventory; cutShort: boolean }> {
   const inventory: Inventory = {
-    integrations: 0, projects: 0, stateFolders: 0, countOnlyFolders: 0, recentStates: 0, recentProcessed: 0, recentOther: 0,
+    integrations: 0, projects: 0, stateFolders: 0, countOnlyFolders: 0, issueFolders: 0, otherFileFolders: 0,
+    recentStates: 0, recentProcessed: 0, recentOther: 0,
     folders: false, events: false, rest: target.rests.length > 0,
   };
   let cutShort = false;
@@ -151,9 +158,11 @@ export async function inventoryOf(inspections: readonly RootInspection[], target
     inventory.integrations += new Set(inspection.map.projects.map((p) => p.integration)).size;
     inventory.projects += inspection.map.projects.length;
     const countOnly = new Set<string>(inspection.target.scan.countOnlyStates);
-    for (const key of inspection.scan?.folders.keys() ?? []) {
+    for (const folder of inspection.scan?.folders.values() ?? []) {
       inventory.stateFolders++;
-      if (countOnly.has(key.split('\u0000')[2]!)) inventory.countOnlyFolders++;
+      if (countOnly.has(folder.state)) inventory.countOnlyFolders++;
+      if (ISSUE_STATES.has(folder.state)) inventory.issueFolders++;
+      if (OTHER_FILE_STATES.has(folder.state) || folder.otherFiles > 0) inventory.otherFileFolders++;
     }
     const moves = await recentMoves(inspection, now);
     inventory.recentProcessed += moves.processed;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { STATES, type State } from '../../backbone/states.ts';
 import type { FolderMap, MappedFolder } from '../folder-map.ts';
-import { layoutBlock, mappingName } from '../layout-block.ts';
+import { layoutBlock, leftOutPattern, mappingName, yamlName } from '../layout-block.ts';
 import { type Check, listSome, plural } from '../report.ts';
 import type { RootTarget, SourceKind } from '../target.ts';
 import type { RootInspection } from './root.ts';
@@ -18,21 +18,39 @@ const UNKNOWN_SHOWN = 6;
 const ROWS_SHOWN = 14;
 const STATE_WIDTH = Math.max(...STATES.map((s) => s.length));
 
+/** Whether a folder path has a folder named like a copy (backup, snapshot) in it. */
+function inCopy(rel: string): boolean {
+  return rel.split('/').some((name) => leftOutPattern(name) !== undefined);
+}
+
+/** Integrations where they belong: not a copy, with a state folder recognised right inside a project. */
+function placedIntegrations(map: FolderMap): Set<string> {
+  const placed = new Set<string>();
+  for (const folder of map.folders) {
+    if (folder.alias !== undefined && !folder.inProject.includes('/') && !inCopy(folder.rel)) placed.add(folder.integration);
+  }
+  return placed;
+}
+
 /**
- * Where the integrations lie when the root is one level too high: the project level holds
- * integration keys (INT-1) and the folders below them hold the state folders. undefined when
- * the levels look right.
+ * Where the integrations lie when the root is one level too high: nothing at the integration
+ * level is an integration (copies aside), the project level holds integration keys (INT-1),
+ * and the folders below them hold the state folders. undefined when the levels look right.
  */
 function oneLevelTooHigh(map: FolderMap): { integrations: string[]; parents: string[] } | undefined {
-  if (map.projects.length === 0) return undefined;
-  const keys = map.projects.filter((p) => INTEGRATION_KEY.test(p.project));
-  if (keys.length * 2 < map.projects.length) return undefined;
+  if (placedIntegrations(map).size > 0) return undefined;
+  const projects = map.projects.filter((p) => !inCopy(p.rel));
+  if (projects.length === 0) return undefined;
+  const keys = projects.filter((p) => INTEGRATION_KEY.test(p.project));
+  if (keys.length * 2 < projects.length) return undefined;
   const projectRels = new Set(keys.map((p) => p.rel));
   const holders = new Set(map.folders.filter((f) => f.alias !== undefined && f.inProject.split('/').length === 2).map((f) => f.rel.split('/').slice(0, -1).join('/')));
   const nested = map.folders.filter((f) => f.alias === undefined && f.inProject.split('/').length === 1 && projectRels.has(f.rel.split('/').slice(0, -1).join('/')) && holders.has(f.rel));
   if (nested.length === 0) return undefined;
-  const parents = [...new Set(keys.map((p) => p.rel.split('/').slice(0, -1).join('/')))];
-  return { integrations: keys.map((p) => p.project), parents };
+  const withNested = new Set(nested.map((f) => f.rel.split('/').slice(0, -1).join('/')));
+  const found = keys.filter((p) => withNested.has(p.rel));
+  const parents = [...new Set(found.map((p) => p.rel.split('/').slice(0, -1).join('/')))];
+  return { integrations: found.map((p) => p.project), parents };
 }
 
 function stateTotals(inspection: RootInspection): Map<State, { messages: number; issues: number; others: number }> {
@@ -63,7 +81,9 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
   // Integrations and projects.
   const byIntegration = new Map<string, string[]>();
   for (const project of map.projects) byIntegration.set(project.integration, [...(byIntegration.get(project.integration) ?? []), project.project]);
-  const odd = map.integrations.map((i) => i.name).filter((name) => !INTEGRATION_KEY.test(name));
+  // Copies (backup, snapshot) are said below, with the exclude that leaves them out.
+  const odd = map.integrations.filter((i) => !INTEGRATION_KEY.test(i.name) && !inCopy(i.rel)).map((i) => i.name);
+  const placed = placedIntegrations(map);
   // "INT-10 (AP-20, BP-21), ..."; when every integration has as many projects, names only (one line).
   const sizes = new Set([...byIntegration.values()].map((projects) => projects.length));
   const listing = sizes.size === 1 && byIntegration.size > 2
@@ -83,7 +103,11 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
         ? `${counts}: ${listing}. ${plural(odd.length, 'folder')} at the integration level ${odd.length === 1 ? 'does' : 'do'} not look like an integration key (such as INT-16): ${listSome(odd, 4)}.`
         : `${counts}: ${listing}.`,
       ...(odd.length > 0
-        ? { fix: `If these are no synchronizations, root may point a level too high (JIRA_HOME instead of JIRA_HOME/${'data/backbone-issue-sync'}?), or the levels differ (${depths}).` }
+        ? {
+          fix: placed.size > 0
+            ? `If ${odd.length === 1 ? 'it is no synchronization, leave it' : 'these are no synchronizations, leave them'} out with exclude: [${odd.map(yamlName).join(', ')}] (in backbone_layout, or the receivers' exclude).`
+            : `If these are no synchronizations, root may point a level too high (JIRA_HOME instead of JIRA_HOME/${'data/backbone-issue-sync'}?), or the levels differ (${depths}).`,
+        }
         : {}),
       details: { integrations: Object.fromEntries(byIntegration), notLikeKeys: odd },
     });
@@ -176,14 +200,16 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
     checks.push({ id: 'layout.unknown', status: 'ok', message: 'every folder below the projects maps to a state.' });
     return checks;
   }
+  // Folders inside the copies are left out with them: not listed one by one.
+  const unmapped = unknown.filter((f) => !block.leftOut(f.rel));
   const fileCount = (f: MappedFolder) => (f.listed ? plural(f.files, 'file') : 'not readable');
   const folderLines: string[] = [];
-  if (unknown.length <= UNKNOWN_SHOWN) {
-    const width = Math.max(...unknown.map((f) => f.rel.length));
-    for (const folder of unknown) folderLines.push(`${folder.rel.padEnd(width)}  ${fileCount(folder)}`);
+  if (unmapped.length <= UNKNOWN_SHOWN) {
+    const width = Math.max(...unmapped.map((f) => f.rel.length));
+    for (const folder of unmapped) folderLines.push(`${folder.rel.padEnd(width)}  ${fileCount(folder)}`);
   } else {
     const byPlace = new Map<string, MappedFolder[]>();
-    for (const folder of unknown) byPlace.set(folder.inProject, [...(byPlace.get(folder.inProject) ?? []), folder]);
+    for (const folder of unmapped) byPlace.set(folder.inProject, [...(byPlace.get(folder.inProject) ?? []), folder]);
     const places = [...byPlace];
     for (const [place, folders] of places.slice(0, UNKNOWN_SHOWN)) {
       const files = folders.reduce((sum, f) => sum + f.files, 0);
@@ -203,8 +229,8 @@ export function layoutChecks(inspection: RootInspection, source: SourceKind): Ch
     : '';
   checks.push({
     id: 'layout.unknown', status: 'warn',
-    message: unknown.length > 0
-      ? `${plural(unknown.length, 'folder')} ${unknown.length === 1 ? 'matches' : 'match'} no state: ${unknown.length === 1 ? 'its' : 'their'} files count as state "unknown".${copiesSaid === '' ? '' : ` ${copiesSaid}`}`
+    message: unmapped.length > 0
+      ? `${plural(unmapped.length, 'folder')} ${unmapped.length === 1 ? 'matches' : 'match'} no state: ${unmapped.length === 1 ? 'its' : 'their'} files count as state "unknown".${copiesSaid === '' ? '' : ` ${copiesSaid}`}`
       : copiesSaid !== '' ? copiesSaid : 'files lie directly in project folders: they count as state "unknown".',
     lines: [...folderLines, ...snippet],
     // The block says where it goes (its first line); a fix only for what it cannot mend.

@@ -11,7 +11,7 @@ import { ScanThread } from '../../receivers/backbone_folders/scan-thread.ts';
 import type { ScanResult } from '../../receivers/backbone_folders/scanner.ts';
 import { type FolderMap, mapFolders } from '../folder-map.ts';
 import type { Identity } from '../identity.ts';
-import { resolvedPath } from '../paths.ts';
+import { describeMissing, type MissingPath, missingPath, resolvedPath } from '../paths.ts';
 import { type Check, listSome, plural } from '../report.ts';
 import { BACKBONE_SUBPATH, type RootTarget, type SourceKind, type StorageTarget } from '../target.ts';
 
@@ -23,6 +23,8 @@ export interface RootInspection {
   unusable: { reason: 'missing' | 'not_a_folder' | 'unreadable'; code: string; message: string } | undefined;
   /** Folders near a missing root that look like the one meant. */
   candidates: string[];
+  /** For a missing root: where its path stops existing. */
+  missing: MissingPath | undefined;
   fsType: FsType | undefined;
   scan: ScanResult | undefined;
   /** The scan did not come back (a hung network file system). */
@@ -77,7 +79,7 @@ const GRACE_MS = 5_000;
  */
 export async function inspectRoot(target: RootTarget): Promise<RootInspection> {
   const base: RootInspection = {
-    target, real: path.resolve(target.root), unusable: undefined, candidates: [],
+    target, real: path.resolve(target.root), unusable: undefined, candidates: [], missing: undefined,
     fsType: undefined, scan: undefined, scanError: undefined, map: undefined, hung: undefined,
   };
   const limitMs = target.scan.timeoutMs + GRACE_MS;
@@ -107,7 +109,10 @@ async function readRoot(inspection: RootInspection): Promise<RootInspection> {
     inspection.unusable = code === 'ENOENT' || code === 'ENOTDIR'
       ? { reason: 'missing', code, message: 'it does not exist' }
       : { reason: 'unreadable', code, message: (error as Error).message };
-    if (inspection.unusable.reason === 'missing') inspection.candidates = await candidatesFor(target.root);
+    if (inspection.unusable.reason === 'missing') {
+      inspection.candidates = await candidatesFor(target.root);
+      inspection.missing = await missingPath(target.root);
+    }
     return inspection;
   }
   try {
@@ -161,16 +166,26 @@ export function rootChecks(inspection: RootInspection, source: SourceKind, ident
   }
   const unusable = inspection.unusable;
   if (unusable?.reason === 'missing' || unusable?.reason === 'not_a_folder') {
-    const hint = candidateHint(inspection.candidates, source);
     const jiraHome = path.resolve(target.root, '..', '..');
     const underHome = target.root.replace(/\/+$/, '').endsWith(BACKBONE_SUBPATH.join('/'));
+    const missing = inspection.missing;
+    // Where the path stops existing, unless a Backbone folder nearby says more.
+    let where = '';
+    if (missing !== undefined && inspection.candidates.length === 0) {
+      if (missing.firstMissing !== path.resolve(target.root)) where = `: ${describeMissing(missing, target.root)}`;
+      else if (missing.nearMiss !== undefined) where = `: ${missing.nearMiss} exists (a typo?)`;
+      const typoInHome = missing.nearMiss !== undefined && source === 'flags' && underHome && isInside(jiraHome, missing.firstMissing);
+      if (typoInHome) where += `. Then give --jira-home ${missing.nearMiss}${jiraHome.slice(missing.firstMissing.length)}.`;
+    }
+    // JIRA_HOME there, but no Backbone folder in it: Backbone has not written one yet.
+    const homeExists = missing !== undefined && underHome && isInside(missing.nearest, jiraHome);
     return [{
       id: 'root.exists', status: 'fail',
-      message: `${target.root}: ${unusable.message}.${hint}`,
+      message: `${target.root}: ${unusable.message}${where === '' ? '.' : where.endsWith('.') ? where : `${where}.`}${candidateHint(inspection.candidates, source)}`,
       fix: `${source === 'flags' ? 'Give --jira-home the JIRA_HOME of this Jira node' : `Set ${rootSetting(source, target)} to JIRA_HOME/${BACKBONE_SUBPATH.join('/')} of this Jira node`} ` +
         '(on Jira Data Center, JIRA_HOME is the shared home, usually an NFS mount).' +
-        (underHome && inspection.candidates.length === 0 ? ` If ${jiraHome} is that JIRA_HOME, Backbone Issue Sync has written no message folder there yet.` : ''),
-      details: { root: target.root, code: unusable.code, candidates: inspection.candidates },
+        (homeExists && inspection.candidates.length === 0 ? ` If ${jiraHome} is that JIRA_HOME, Backbone Issue Sync has written no message folder there yet.` : ''),
+      details: { root: target.root, code: unusable.code, candidates: inspection.candidates, ...(missing === undefined ? {} : { missing }) },
     }];
   }
   if (unusable?.reason === 'unreadable') {

@@ -1,5 +1,6 @@
 // The latest message moves, as the page lists them: a ring of at most `capacity` moves, each
-// with a sequence number so that an open page asks only for what is new (/api/moves?after=N).
+// with a sequence number so that an open page asks only for what is new (/api/moves?after=N),
+// listed newest first by when they happened.
 export interface Move {
   /** Increases by one per move seen; never reused while the agent runs. */
   seq: number;
@@ -44,7 +45,10 @@ export class RecentMoves {
     return this.lastSeq;
   }
 
-  /** Newest first; only moves after `after` and matching `filter`. */
+  /**
+   * Newest first by when they happened (a move found by a listing, after a restart or on NFS,
+   * is seen later than it happened); only moves seen after `after` and matching `filter`.
+   */
   list(filter: MoveFilter = {}, after = 0): Move[] {
     const out: Move[] = [];
     for (let i = 1; i <= this.capacity; i++) {
@@ -52,8 +56,13 @@ export class RecentMoves {
       if (move === undefined || move.seq <= after) break;
       if (matches(move, filter)) out.push(move);
     }
-    return out;
+    return out.sort(newestFirst);
   }
+}
+
+/** By when they happened, newest first; moves of the same time by when they were seen, the last seen first. */
+export function newestFirst(a: Move, b: Move): number {
+  return b.timeMs - a.timeMs || b.seq - a.seq;
 }
 
 export function matches(move: Move, filter: MoveFilter): boolean {

@@ -1,6 +1,7 @@
 // The status page as HTML, rendered on the server: readable with JavaScript off, no remote
 // assets. A short script keeps it current while it is open: new moves every second
-// (/api/moves?after=N), the rest of the page every 10 s.
+// (/api/moves?after=N), each put in its place by when it happened, the rest of the page every 10 s.
+import { compareStates } from '../../backbone/states.ts';
 import type { Move, MoveFilter } from './recent-moves.ts';
 import type { ProjectView, StatusDocument, SynchronizationView } from './status-document.ts';
 
@@ -29,7 +30,7 @@ const badge = (ok: boolean | undefined, yes: string, no: string, unknown = 'unkn
 export function renderMoveRow(move: Move): string {
   const cls = move.severity === 'ERROR' ? ' class="bad"' : move.severity === 'WARN' ? ' class="warn"' : '';
   const issue = move.issue ? ` <small>issue ${esc(move.issue)}</small>` : '';
-  return `<tr data-seq="${move.seq}"${cls}><td>${esc(time(move.timeMs))}</td><td>${esc(move.integration)}</td><td>${esc(move.project)}</td>`
+  return `<tr data-seq="${move.seq}" data-time="${move.timeMs}"${cls}><td>${esc(time(move.timeMs))}</td><td>${esc(move.integration)}</td><td>${esc(move.project)}</td>`
     + `<td>${esc(move.message)}${issue}</td><td>${esc(move.from)} → ${esc(move.to)}</td><td>${esc(formatAge(move.dwellSeconds))}</td><td>${esc(move.detectedBy ?? '')}</td></tr>`;
 }
 
@@ -49,7 +50,7 @@ function synchronization(sync: SynchronizationView): string {
 
 function projectTable(projects: ProjectView[], thresholdSeconds: number): string {
   if (projects.length === 0) return '<p>No folder counts yet (is <code>backbone_folders</code> in a pipeline?).</p>';
-  const states = [...new Set(projects.flatMap((p) => p.states.map((s) => s.state)))];
+  const states = [...new Set(projects.flatMap((p) => p.states.map((s) => s.state)))].sort(compareStates);
   const head = states.map((s) => `<th>${esc(s)}</th>`).join('');
   const rows = projects.map((p) => {
     const cells = states.map((name) => {
@@ -67,7 +68,7 @@ function projectTable(projects: ProjectView[], thresholdSeconds: number): string
 function filterForm(doc: StatusDocument, filter: MoveFilter): string {
   const integrations = [...new Set([...doc.projects.map((p) => p.integration), ...doc.synchronizations.map((s) => s.integration)])].sort();
   const projects = [...new Set(doc.projects.map((p) => p.project))].sort();
-  const states = [...new Set(doc.projects.flatMap((p) => p.states.map((s) => s.state)))].sort();
+  const states = [...new Set(doc.projects.flatMap((p) => p.states.map((s) => s.state)))].sort(compareStates);
   const select = (name: keyof MoveFilter, label: string, values: string[]) => `<label>${label} <select name="${name}"><option value="">all</option>`
     + values.map((v) => `<option${filter[name] === v ? ' selected' : ''}>${esc(v)}</option>`).join('') + '</select></label>';
   return `<form method="get" action="/#moves" class="filter">${select('integration', 'integration', integrations)} ${select('project', 'project', projects)} ${select('state', 'state', states)} <button>filter</button></form>`;
@@ -121,8 +122,9 @@ section.sync.attention{border-left-color:#c9372c}.filter{margin:6px 0}.legend{co
 const SCRIPT = `(()=>{const b=document.body;let latest=Number(b.dataset.latest||0);const f=b.dataset.filter;
 const rows=document.getElementById('move-rows');
 async function moves(){try{const r=await fetch('/api/moves?after='+latest+(f?'&'+f:'')+'&format=html');if(!r.ok)return;const d=await r.json();
-if(d.latest>latest){latest=d.latest;if(d.html){rows.insertAdjacentHTML('afterbegin',d.html);document.getElementById('no-moves')?.remove();
-while(rows.rows.length>500)rows.deleteRow(rows.rows.length-1);}}}catch{}}
+if(d.latest>latest){latest=d.latest;if(d.html){const t=document.createElement('tbody');t.innerHTML=d.html;
+for(const n of [...t.rows].reverse()){const at=Number(n.dataset.time);const before=[...rows.rows].find((r)=>Number(r.dataset.time)<=at);rows.insertBefore(n,before||null);}
+document.getElementById('no-moves')?.remove();while(rows.rows.length>500)rows.deleteRow(rows.rows.length-1);}}}catch{}}
 async function rest(){try{const r=await fetch(location.pathname+location.search);if(!r.ok)return;const d=new DOMParser().parseFromString(await r.text(),'text/html');
 for(const id of ['synchronizations','folders','exporters','receivers']){const n=d.getElementById(id),o=document.getElementById(id);if(n&&o)o.replaceWith(n);}
 const h=d.querySelector('header'),o=document.querySelector('header');if(h&&o)o.replaceWith(h);}catch{}}

@@ -5,6 +5,7 @@
 // log records the page kept), the component statuses and the agent's own metrics.
 import type { Attributes } from '@opentelemetry/api';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { compareStates } from '../../backbone/states.ts';
 import type { ComponentStatus, StatusView } from '../../component/component.ts';
 import * as rest from '../../receivers/backbone_rest/telemetry.ts';
 import * as folders from '../../receivers/backbone_folders/telemetry.ts';
@@ -258,13 +259,10 @@ function projects(points: Map<string, Point[]>, thresholdSeconds: number): Proje
     for (const s of view.states) {
       s.attention = s.messages > 0 && (ATTENTION_STATES.has(s.state) || (s.state !== 'processed' && (s.oldestAgeSeconds ?? 0) > thresholdSeconds));
     }
-    view.states.sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || a.state.localeCompare(b.state));
+    view.states.sort((a, b) => compareStates(a.state, b.state));
   }
   return [...byProject.values()].sort((a, b) => a.integration.localeCompare(b.integration) || a.project.localeCompare(b.project));
 }
-
-/** The order in which a message usually travels, then the exceptions. */
-const STATE_ORDER = ['receive', 'send', 'processed', 'waiting', 'offline', 'outdated', 'missing', 'error', 'sendfailed', 'invalid', 'unknown'];
 
 function exporterView(component: ComponentStatus, selfTotal: DocumentSources['selfTotal']): ExporterView {
   // One exporter serves each of its pipelines with its own queue: count the items of this pipeline's signal.

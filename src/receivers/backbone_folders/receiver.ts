@@ -3,6 +3,7 @@
 // batch leaves when the scan is done and its points carry that time.
 import type { Attributes, Counter } from '@opentelemetry/api';
 import { layoutSpec } from '../../backbone/layout-config.ts';
+import { ISSUE_STATES, OTHER_FILE_STATES } from '../../backbone/states.ts';
 import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
@@ -23,8 +24,12 @@ export class FoldersReceiver implements Lifecycle {
   /** Last known stats per folder; folders of a scan cut short keep their earlier values. */
   private folders = new Map<string, FolderStats>();
   private lastScanDurationMs: number | undefined;
-  /** Whether the last scan could open the root (undefined before the first scan). */
+  /** Whether the last scan could open the root and found it as it was (undefined before the first scan). */
   private rootPresent: boolean | undefined;
+  /** Folders (by key) where files that are not messages were found: their other_files series stays. */
+  private readonly otherFilesSeen = new Set<string>();
+  /** Whether a scan has found project folders: a root empty after that is not there. */
+  private heldProjects = false;
   /** The first scan (without its report): a collection asked for earlier (a flush) waits for it. */
   private firstScan: Promise<void> | undefined;
   private started: Promise<void> | undefined;
@@ -117,6 +122,15 @@ export class FoldersReceiver implements Lifecycle {
       this.log.problem('root', 'error', `the Backbone root ${this.config.root} ${what}: the folder series keep their last values and backbone.root.present is 0 until it is back`);
       return;
     }
+    // A root that held integrations and suddenly holds none is a mount point whose file system
+    // went away (unmounted, or not mounted yet after a restart), not a Backbone that stopped:
+    // reported as absent, and the folders keep their last values, as for a root that vanished.
+    if (result.cutShort === undefined && result.completedProjects.size === 0 && this.heldProjects) {
+      this.rootPresent = false;
+      this.log.problem('root', 'warn', `the Backbone root ${this.config.root} holds no integration folder any more (an unmounted mount point?): the folder series keep their last values and backbone.root.present is 0 until the integrations are back`);
+      return;
+    }
+    if (result.completedProjects.size > 0) this.heldProjects = true;
     this.log.resolved('root', `the Backbone root ${this.config.root} is back`);
     if (result.cutShort === undefined) {
       this.folders = result.folders;
@@ -191,13 +205,16 @@ export class FoldersReceiver implements Lifecycle {
       }
       const now = Date.now();
       if (this.rootPresent !== undefined) observer.observe(rootPresent, this.rootPresent ? 1 : 0);
-      for (const stats of this.folders.values()) {
+      for (const [key, stats] of this.folders) {
         const attributes: Attributes = {
           [ATTR.integration]: stats.integration, [ATTR.project]: stats.project, [ATTR.state]: stats.state,
         };
         observer.observe(messages, stats.messages, attributes);
-        observer.observe(otherFiles, stats.otherFiles, attributes);
-        observer.observe(issues, stats.issues, attributes);
+        // Only where they can be: issue folders under error and missing; other files where
+        // Backbone puts them, or where some were found (kept from then on, also at 0).
+        if (ISSUE_STATES.has(stats.state)) observer.observe(issues, stats.issues, attributes);
+        if (stats.otherFiles > 0) this.otherFilesSeen.add(key);
+        if (OTHER_FILE_STATES.has(stats.state) || this.otherFilesSeen.has(key)) observer.observe(otherFiles, stats.otherFiles, attributes);
         if (stats.bytes !== undefined) {
           observer.observe(size, stats.bytes, attributes);
           const oldest = stats.oldestMessageMtimeMs;

@@ -18,11 +18,11 @@ export const folderOldestMessageAge: MetricDeclaration = {
 };
 export const folderIssues: MetricDeclaration = {
   name: 'backbone.folder.issues', kind: 'gauge', unit: '{issue}', valueType: 'int', attributes: FOLDER,
-  description: 'Issue folders under `error` and `missing` (one folder per issue whose messages wait there).',
+  description: 'Issue folders under `error` and `missing` (one folder per issue whose messages wait there). Reported for those two states only: no other state has issue folders.',
 };
 export const folderOtherFiles: MetricDeclaration = {
   name: 'backbone.folder.other_files', kind: 'gauge', unit: '{file}', valueType: 'int', attributes: FOLDER,
-  description: 'Files in the state folders that are not message files (`.bac`).',
+  description: 'Files in the state folders that are not message files (`.bac`). Reported where such files belong (`receive`, where they land; `invalid`, where Backbone moves them; `unknown`), and for any other folder from the first scan that finds one there.',
 };
 export const scanDuration: MetricDeclaration = {
   name: 'backbone.scan.duration', kind: 'gauge', unit: 's', valueType: 'double', attributes: [],
@@ -30,7 +30,7 @@ export const scanDuration: MetricDeclaration = {
 };
 export const rootPresent: MetricDeclaration = {
   name: 'backbone.root.present', kind: 'gauge', unit: '1', valueType: 'int', attributes: [],
-  description: 'Whether the last scan could open the Backbone root: 1, or 0 when it does not exist (moved away, not mounted) or cannot be read. While it is 0, the `backbone.folder.*` series keep their last values (they are not current) and the file watcher reports no move.',
+  description: 'Whether the last scan could open the Backbone root: 1, or 0 when it does not exist (moved away, not mounted), cannot be read, or suddenly holds no integration folder where it held some (an unmounted mount point, which leaves an empty folder). While it is 0, the `backbone.folder.*` series keep their last values (they are not current) and the file watcher reports no move.',
 };
 export const scanErrors: MetricDeclaration = {
   name: 'backbone.scan.errors', kind: 'counter', unit: '{error}', valueType: 'int', attributes: [ATTR.errorType],

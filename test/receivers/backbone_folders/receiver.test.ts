@@ -125,6 +125,77 @@ test('a root moved away while running: the series keep their last values, backbo
   await agent.stop();
 });
 
+test('an unmounted mount point (the root there but suddenly empty): backbone.root.present 0, one warning, the last values kept; mounted again: 1', async () => {
+  otlp.clear();
+  const home = tempDir();
+  const root = path.join(home, 'backbone-issue-sync');
+  mkdirSync(path.join(root, 'INT-1/AP-1/receive'), { recursive: true });
+  writeFileSync(path.join(root, 'INT-1/AP-1/receive/1.bac'), 'x');
+  const agent = await startAgent(agentYaml(root));
+  const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
+  await agent.service.flush();
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 1);
+
+  // What umount leaves: the mount point, an empty folder.
+  renameSync(path.join(root, 'INT-1'), path.join(home, 'INT-1'));
+  for (let i = 0; i < 3; i++) await receiver.scanOnce();
+  otlp.clear();
+  await agent.service.flush();
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 0);
+  assert.equal(value('backbone.folder.messages', 'receive'), 1, 'the last value is kept');
+  const said = agent.logLines.filter((l) => l.includes(`the Backbone root ${root} holds no integration folder any more (an unmounted mount point?)`));
+  assert.equal(said.length, 1, agent.logLines.join(''));
+  assert.match(said[0]!, /WARN/);
+
+  renameSync(path.join(home, 'INT-1'), path.join(root, 'INT-1'));
+  await receiver.scanOnce();
+  otlp.clear();
+  await agent.service.flush();
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 1);
+  assert.equal(agent.logLines.filter((l) => l.includes(`the Backbone root ${root} is back`)).length, 1);
+  await agent.stop();
+});
+
+test('a root empty from the start (a new installation) is present: nothing to warn about', async () => {
+  otlp.clear();
+  const root = tempDir();
+  const agent = await startAgent(agentYaml(root));
+  await agent.service.flush();
+  assert.equal(otlp.latest('backbone.root.present')[0]?.value, 1);
+  assert.equal(agent.logLines.filter((l) => l.includes('holds no integration folder')).length, 0);
+  await agent.stop();
+});
+
+test('issue and other-file series only where there can be some: issues under error and missing, other files where Backbone puts them or where one was found', async () => {
+  otlp.clear();
+  const root = tempDir();
+  for (const state of ['receive', 'receive/processed', 'receive/error/PB-1', 'receive/missing', 'receive/invalid', 'receive/waiting', 'send', 'sendfailed']) {
+    mkdirSync(path.join(root, 'INT-1/AP-1', state), { recursive: true });
+  }
+  writeFileSync(path.join(root, 'INT-1/AP-1/receive/error/PB-1/1.bac'), 'x');
+  const agent = await startAgent(agentYaml(root));
+  const receiver = agent.service.receiver('backbone_folders') as FoldersReceiver;
+  await agent.service.flush();
+  const states = (metric: string) => otlp.latest(metric).map((p) => String(p.attributes['backbone.state'])).sort();
+  assert.deepEqual(states('backbone.folder.messages'), ['error', 'invalid', 'missing', 'processed', 'receive', 'send', 'sendfailed', 'waiting']);
+  assert.deepEqual(states('backbone.folder.issues'), ['error', 'missing']);
+  assert.equal(value('backbone.folder.issues', 'error'), 1);
+  assert.deepEqual(states('backbone.folder.other_files'), ['invalid', 'receive']);
+
+  // A stray file where none belongs is reported, and its series stays once it is gone.
+  writeFileSync(path.join(root, 'INT-1/AP-1/receive/processed/.nfs0001'), 'x');
+  await receiver.scanOnce();
+  otlp.clear();
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.other_files', 'processed'), 1);
+  rmSync(path.join(root, 'INT-1/AP-1/receive/processed/.nfs0001'));
+  await receiver.scanOnce();
+  otlp.clear();
+  await agent.service.flush();
+  assert.equal(value('backbone.folder.other_files', 'processed'), 0);
+  await agent.stop();
+});
+
 test('a scan cut short by max_entries is counted and said, and keeps finished projects exact', async () => {
   otlp.clear();
   const root = tempDir();
