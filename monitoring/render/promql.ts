@@ -35,7 +35,9 @@ export function selector(flavour: Flavour, metric: string, where: readonly Filte
   return `${metricName(flavour, metric)}${suffix}${matchers.length > 0 ? `{${matchers.join(', ')}}` : ''}`;
 }
 
-const byClause = (flavour: Flavour, by: readonly string[]) => (by.length > 0 ? ` by (${by.map((a) => attributeName(flavour, a)).join(', ')})` : '');
+/** Labels of a `by (...)`: an agent is told apart by job and instance, as Prometheus labels a target. */
+const labelsOf = (flavour: Flavour, by: readonly string[]) => by.flatMap((a) => (a === AGENT ? ['job', 'instance'] : [attributeName(flavour, a)]));
+const byClause = (flavour: Flavour, by: readonly string[]) => (by.length > 0 ? ` by (${labelsOf(flavour, by).join(', ')})` : '');
 
 /**
  * Folds series into the groups of `by`. Backbone series may come from several agents (Data
@@ -79,7 +81,7 @@ export function panelExpr(flavour: Flavour, query: PanelQuery): string | undefin
     case 'rate':
       return `${fold(flavour, query.aggregation ?? 'sum', query.metric, query.by, `rate(${selector(flavour, query.metric, where, variables)}[$__rate_interval])`)} * 60`;
     case 'quantile':
-      return `histogram_quantile(${query.quantile}, sum by (le${query.by.map((a) => `, ${attributeName(flavour, a)}`).join('')}) (rate(${selector(flavour, query.metric, where, variables, '_bucket')}[$__rate_interval])))`;
+      return `histogram_quantile(${query.quantile}, sum by (le${labelsOf(flavour, query.by).map((label) => `, ${label}`).join('')}) (rate(${selector(flavour, query.metric, where, variables, '_bucket')}[$__rate_interval])))`;
     case 'alive':
       return flavour === 'prometheus'
         ? `up{job=~"$job"}`
