@@ -8,9 +8,11 @@
 //   1 -> ratio on gauges, {annotations} dropped), _total on monotonic sums, _bucket/_sum/_count
 //   on histograms; resource attributes go to target_info, service.name becomes `job` and
 //   service.instance.id `instance`. The agent's prometheus exporter names them the same way.
-// - Datadog (Datadog, "OTLP Metrics Types"; "Getting Started with Tags"): metric names keep
-//   their dots; data-point attributes become tags whose values Datadog lower-cases; sums become
-//   counts, histograms distributions; host.name becomes the `host` tag and service.name `service`.
+// - Datadog (Datadog, "OTLP Metrics Types"; "Getting Started with Tags"; "OpenTelemetry Metrics
+//   Mapping"): metric names keep their dots (only system.* and process.* get an `otel.` prefix,
+//   none of the agent's); data-point attributes become tags whose values Datadog lower-cases;
+//   sums become counts, histograms distributions; host.name becomes the `host` tag and
+//   service.name `service`.
 // - New Relic (New Relic, "OpenTelemetry metrics in New Relic"): names and attributes as sent,
 //   resource attributes alike, in the Metric event type; log records in Log.
 import { TELEMETRY } from '../src/telemetry/catalog.ts';
@@ -41,9 +43,15 @@ export function prometheusLabel(attribute: string): string {
   return attribute.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
+/** A metric's name as Datadog shows it: system.* and process.* (host metrics) get an `otel.` prefix. */
+export function datadogMetricName(name: string): string {
+  return /^(system|process)\./.test(name) ? `otel.${name}` : name;
+}
+
 /** A metric's name in a backend. */
 export function metricName(backend: Backend, metric: string): string {
-  if (backend === 'datadog' || backend === 'newrelic') return metric;
+  if (backend === 'datadog') return datadogMetricName(metric);
+  if (backend === 'newrelic') return metric;
   const declaration = declared(metric);
   return prometheusName(declaration.name, declaration.unit, declaration.kind);
 }

@@ -7,7 +7,7 @@
 import { ALERTS } from '../alerts.ts';
 import type { Alert, GaugeCondition } from '../model.ts';
 import { seconds } from '../model.ts';
-import { groupBy, messageTemplate, metricQuery, scope } from './datadog-query.ts';
+import { messageTemplate, metricQuery } from './datadog-query.ts';
 import { runbookMarkdown } from './runbook-text.ts';
 
 /** When these monitors were written (integration assets carry it); kept fixed so that regeneration changes nothing. */
@@ -34,7 +34,7 @@ export function monitorQuery(alert: Alert): { query: string; threshold: number; 
       return gaugeQuery(c, window);
     case 'increase': {
       const span = Math.max(seconds(c.window), seconds(alert.for));
-      return { query: `sum(${minutes(`${span}s`)}):sum:${c.metric}${scope(c.where)}${groupBy(c.by)}.as_count() > ${c.threshold}`, threshold: c.threshold };
+      return { query: `sum(${minutes(`${span}s`)}):${metricQuery('sum', c.metric, c.where, c.by)}.as_count() > ${c.threshold}`, threshold: c.threshold };
     }
     case 'growing':
       // A change alert: the backlog is larger than `window` ago, over the whole of `for`.

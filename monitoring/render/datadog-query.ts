@@ -4,18 +4,23 @@
 // (`p90:`). The preset sends delta temporality, the only one Datadog's OTLP intake accepts, so
 // each count point is the increase since the previous one, as Datadog counts expect.
 import type { Filter } from '../model.ts';
-import { attributeName, attributeValue } from '../naming.ts';
+import { attributeName, attributeValue, datadogMetricName } from '../naming.ts';
 
 export type SpaceAggregation = 'max' | 'sum' | 'avg' | 'min' | `p${number}`;
 
+/** One filter in the functional syntax (`tag:value`, `NOT tag:value`, `tag IN (a,b)`, `tag NOT IN (a,b)`). */
 function scopeItem(filter: Filter): string {
   const tag = attributeName('datadog', filter.attribute);
   const values = filter.values.map((value) => attributeValue('datadog', value));
-  if (values.length === 1) return `${filter.op === 'in' ? '' : '!'}${tag}:${values[0]}`;
+  if (values.length === 1) return `${filter.op === 'in' ? '' : 'NOT '}${tag}:${values[0]}`;
   return `${tag} ${filter.op === 'in' ? 'IN' : 'NOT IN'} (${values.join(',')})`;
 }
 
-/** `{a:x,!b:y}`, or with AND where a filter lists several values; `{*}` when there is nothing to filter. */
+/**
+ * `{a:x,b:y}`, or `{a:x AND NOT b:y}` once a filter needs the functional syntax (Datadog,
+ * "Advanced Filtering": `!` and `,` cannot be mixed with NOT, AND, IN); `{*}` when there is
+ * nothing to filter.
+ */
 export function scope(where: readonly Filter[] = [], extra: readonly string[] = []): string {
   const items = [...extra, ...where.map(scopeItem)];
   if (items.length === 0) return '{*}';
@@ -28,7 +33,7 @@ export function groupBy(by: readonly string[]): string {
 
 /** `max:backbone.folder.messages{backbone.state:receive} by {backbone.integration}` */
 export function metricQuery(aggregation: SpaceAggregation, metric: string, where: readonly Filter[] = [], by: readonly string[] = [], extra: readonly string[] = []): string {
-  return `${aggregation}:${metric}${scope(where, extra)}${groupBy(by)}`;
+  return `${aggregation}:${datadogMetricName(metric)}${scope(where, extra)}${groupBy(by)}`;
 }
 
 /** `{backbone.integration}` -> `{{backbone.integration.name}}` (a monitor message's group tag variables). */

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import { ALERTS } from '../alerts.ts';
 import type { Alert } from '../model.ts';
-import { AGENT, seconds } from '../model.ts';
+import { SERVICE, seconds } from '../model.ts';
 import { attributeName } from '../naming.ts';
 import { facet, whereClause } from './nrql.ts';
 import { runbookMarkdown } from './runbook-text.ts';
@@ -14,7 +14,17 @@ import { runbookMarkdown } from './runbook-text.ts';
 /** thresholdDuration takes 120 to 3600 seconds in the quickstart template. */
 const duration = (s: number) => Math.min(3600, Math.max(120, s));
 
-export function conditionQuery(alert: Alert): { query: string; operator: 'ABOVE' | 'BELOW' | 'EQUALS'; threshold: number; seconds: number; occurrences: 'ALL' | 'AT_LEAST_ONCE' } {
+export interface ConditionQuery {
+  query: string;
+  operator: 'ABOVE' | 'BELOW' | 'EQUALS';
+  threshold: number;
+  seconds: number;
+  occurrences: 'ALL' | 'AT_LEAST_ONCE';
+  /** Seconds of one aggregation window (thresholdDuration is a multiple of it). */
+  window: number;
+}
+
+export function conditionQuery(alert: Alert): ConditionQuery {
   const c = alert.condition;
   const forSeconds = seconds(alert.for);
   switch (c.kind) {
@@ -24,23 +34,25 @@ export function conditionQuery(alert: Alert): { query: string; operator: 'ABOVE'
       const select = c.aggregation === 'max'
         ? `max(${c.metric})`
         : `average(${c.metric}) * uniqueCount(service.instance.id)`;
-      if (c.aggregation === 'sum' && c.by.some((a) => a !== AGENT && !a.startsWith('@'))) throw new Error(`${alert.id}: a sum over agents only`);
+      if (c.aggregation === 'sum' && c.by.some((a) => a !== SERVICE)) throw new Error(`${alert.id}: a sum is written for the agents of an installation only`);
       const operator = c.op === '>' ? 'ABOVE' : c.op === '<' ? 'BELOW' : 'EQUALS';
-      return { query: `FROM Metric SELECT ${select}${whereClause(c.where)}${facet(c.by)}`, operator, threshold: c.threshold, seconds: duration(forSeconds), occurrences: 'ALL' };
+      return { query: `FROM Metric SELECT ${select}${whereClause(c.where)}${facet(c.by)}`, operator, threshold: c.threshold, seconds: duration(forSeconds), occurrences: 'ALL', window: 60 };
     }
     case 'increase':
       return {
         query: `FROM Metric SELECT sum(${c.metric})${whereClause(c.where)}${facet(c.by)}`, operator: 'ABOVE', threshold: c.threshold,
-        seconds: duration(Math.max(seconds(c.window), forSeconds)), occurrences: 'AT_LEAST_ONCE',
+        seconds: duration(Math.max(seconds(c.window), forSeconds)), occurrences: 'AT_LEAST_ONCE', window: 60,
       };
     case 'growing':
+      // Gauges offer latest, min, max, sum, count and average (New Relic, "Metric data
+      // structure"): a backlog that grows through a window ends above its average there.
       return {
-        query: `FROM Metric SELECT derivative(${c.metric}, ${seconds(c.window) / 60} minutes)${whereClause(c.where)}${facet(c.by)}`,
-        operator: 'ABOVE', threshold: 0, seconds: duration(forSeconds), occurrences: 'ALL',
+        query: `FROM Metric SELECT latest(${c.metric}) - average(${c.metric})${whereClause(c.where)}${facet(c.by)}`,
+        operator: 'ABOVE', threshold: 0, seconds: duration(forSeconds), occurrences: 'ALL', window: 300,
       };
     case 'silence':
       // The term never holds while data comes (count >= 1); loss of signal opens the incident.
-      return { query: `FROM Metric SELECT count(${c.metric})`, operator: 'BELOW', threshold: 1, seconds: 120, occurrences: 'ALL' };
+      return { query: `FROM Metric SELECT count(${c.metric})`, operator: 'BELOW', threshold: 1, seconds: 120, occurrences: 'ALL', window: 60 };
   }
 }
 
@@ -60,7 +72,7 @@ export function nrConditionOf(alert: Alert): Record<string, unknown> {
     expiration: silence
       ? { closeViolationsOnExpiration: false, openViolationOnExpiration: true, expirationDuration: seconds(alert.for) }
       : { closeViolationsOnExpiration: false, openViolationOnExpiration: false, expirationDuration: null },
-    signal: { aggregationWindow: 60, evaluationOffset: 3, fillOption: 'NONE', fillValue: null },
+    signal: { aggregationWindow: q.window, evaluationOffset: 3, fillOption: 'NONE', fillValue: null },
     runbookUrl: null,
     violationTimeLimitSeconds: 86400,
   };

@@ -1,5 +1,5 @@
 // The references of Datadog queries: metric queries (`max:name{scope} by {tags}`, in monitors
-// and dashboard widgets, with `!tag:value`, `tag IN (..)`, template variables) and log
+// and dashboard widgets, with `!tag:value` or `NOT tag:value`, `tag IN (..)`, template variables) and log
 // searches (`@attribute:value`, `@attribute:(a OR b)`).
 import type { AttributeReference, Reference } from './reference.ts';
 
@@ -21,7 +21,7 @@ function scopeAttributes(scope: string, variables: Map<string, string>): Attribu
       out.push({ name: list[1]!, values: list[2]!.split(',').map((v) => v.trim()) });
       continue;
     }
-    const pair = /^!?([^:]+):(.+)$/.exec(raw);
+    const pair = /^(?:!|NOT )?([^:]+):(.+)$/.exec(raw);
     if (!pair) throw new Error(`cannot read the scope item ${raw}`);
     out.push(pair[2]!.startsWith('$') ? { name: pair[1]! } : { name: pair[1]!, values: [pair[2]!] });
   }

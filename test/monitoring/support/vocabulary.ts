@@ -2,7 +2,7 @@
 // documents it (monitoring/naming.ts): the metric names, attributes and values that queries
 // may use there.
 import type { ReceivedLog, ReceivedPoint } from '../../helpers/otlp-receiver.ts';
-import { attributeValue, prometheusLabel, prometheusName } from '../../../monitoring/naming.ts';
+import { attributeValue, datadogMetricName, prometheusLabel, prometheusName } from '../../../monitoring/naming.ts';
 import type { Vocabulary } from './reference.ts';
 
 function add(into: Map<string, Map<string, Set<string>>>, metric: string, attributes: Record<string, string>): void {
@@ -28,14 +28,14 @@ function logVocabulary(logs: readonly ReceivedLog[]): Map<string, Set<string>> {
   return out;
 }
 
-/** Datadog: names as sent; attributes as tags with lower-cased values; host.name is `host`, service.name `service`. */
+/** Datadog: names as sent (system.* and process.* prefixed with otel.); attributes as tags with lower-cased values; host.name is `host`, service.name `service`. */
 export function datadogVocabulary(points: readonly ReceivedPoint[], logs: readonly ReceivedLog[]): Vocabulary {
   const metrics = new Map<string, Map<string, Set<string>>>();
   for (const point of points) {
     const tags = Object.fromEntries(Object.entries(strings(point.attributes)).map(([k, v]) => [k, attributeValue('datadog', v)]));
     if (point.resource['host.name'] !== undefined) tags.host = attributeValue('datadog', String(point.resource['host.name']));
     if (point.resource['service.name'] !== undefined) tags.service = attributeValue('datadog', String(point.resource['service.name']));
-    add(metrics, point.metric, tags);
+    add(metrics, datadogMetricName(point.metric), tags);
   }
   return { metrics, logs: logVocabulary(logs) };
 }
