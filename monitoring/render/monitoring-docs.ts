@@ -6,8 +6,12 @@ import { monitorQuery } from './datadog-monitors.ts';
 import { conditionQuery } from './newrelic-alerts.ts';
 import { alertExpr, alertFor } from './promql.ts';
 import { runbookMarkdown } from './runbook-text.ts';
+import { seconds } from '../model.ts';
 
 const code = (text: string) => `\`${text.replace(/\|/g, '\\|')}\``;
+
+const SILENCE = ALERTS.find((alert) => alert.condition.kind === 'silence')!;
+const SILENCE_MINUTES = seconds(SILENCE.for) / 60;
 
 const INTRO = `# Monitoring: dashboards, alerts and runbooks
 
@@ -34,14 +38,14 @@ each file against a JSON Schema written from the vendor's documented format, run
 The agent sends \`${SILENCE_METRIC}\` (1, or 0 when the Backbone folder cannot be opened) at every
 folder scan, every \`collection_interval\` of \`backbone_folders\` (30 s by default), whatever the
 folders hold: with each preset, with the receivers of [config/agent.yaml](../config/agent.yaml) and
-[config/examples/](../config/examples/), one series per agent, already counted in
-[docs/cost.md](cost.md). When it stops arriving, the agent is stopped, cannot send, or (Data
-Center) no agent leads:
+[config/examples/](../config/examples/), one series per agent (on Data Center with leader election,
+the leader's), already counted in [docs/cost.md](cost.md). When none has arrived for
+${SILENCE_MINUTES} minutes, the agent is stopped or cannot send, or (Data Center) no agent leads:
 
-- Datadog: the monitor \`[Backbone] Agent silent\` has \`notify_no_data\` with \`no_data_timeframe: 10\`.
-- New Relic: the condition \`Backbone: Agent silent\` opens an incident on loss of signal (\`expiration.openViolationOnExpiration\`, 600 s).
-- Grafana Cloud: \`absent_over_time(backbone_root_present_ratio[10m])\`.
-- Prometheus scraping the agent: \`up{job="backbone-otel-agent"} == 0\`.
+- Datadog: the monitor \`[Backbone] ${SILENCE.name}\` has \`notify_no_data\` with \`no_data_timeframe: ${SILENCE_MINUTES}\`.
+- New Relic: the condition \`Backbone: ${SILENCE.name}\` opens an incident on loss of signal (\`expiration.openViolationOnExpiration\`, ${seconds(SILENCE.for)} s).
+- Grafana Cloud: \`${alertExpr('mimir', SILENCE)}\`.
+- Prometheus scraping the agent: \`${alertExpr('prometheus', SILENCE)}\` for ${SILENCE.for} (the scrape fails).
 
 The alerts on the agent's own exporters (\`otelcol_exporter_*\`) need its own metrics in the pipeline:
 \`service.telemetry.metrics.pipelines: [metrics]\`, as the examples in [config/examples/](../config/examples/) have it.
@@ -177,7 +181,7 @@ export function renderMonitoringDocs(): string {
     out.push(
       `### ${alert.id}`,
       '',
-      `**${alert.name}** (${alert.severity}): ${alert.summary.replace(/\{(@?[a-zA-Z_.]+)\}/g, '<$1>')}.`,
+      `**${alert.name}** (${alert.severity}): ${alert.summary.replace(/\{(@?[a-zA-Z_.]+)\}/g, '\`$1\`')}.`,
       '',
       runbookMarkdown(alert),
       '',
