@@ -47,7 +47,8 @@ function widget(panel: Panel, id: number, layout: { x: number; y: number; width:
       type: 'timeseries', title: panel.title, show_legend: true, legend_layout: 'auto',
       requests: [{ response_format: 'timeseries', queries: queries.map((q) => q.json), formulas, display_type: 'line' }],
     };
-  } else if (!grouped) {
+  } else if (!grouped && queries.length === 1) {
+    // One value: a query_value widget shows one formula.
     definition = {
       type: 'query_value', title: panel.title, autoscale: true, precision: 0,
       requests: [{ response_format: 'scalar', queries: queries.map((q) => ({ ...q.json, aggregator: 'last' })), formulas }],

@@ -8,23 +8,24 @@ import { attributeName, attributeValue, datadogMetricName } from '../naming.ts';
 
 export type SpaceAggregation = 'max' | 'sum' | 'avg' | 'min' | `p${number}`;
 
-/** One filter in the functional syntax (`tag:value`, `NOT tag:value`, `tag IN (a,b)`, `tag NOT IN (a,b)`). */
-function scopeItem(filter: Filter): string {
+/** One filter: `tag:value`, `!tag:value`, or in the functional syntax `NOT tag:value`, `tag IN (a,b)`, `tag NOT IN (a,b)`. */
+function scopeItem(filter: Filter, functional: boolean): string {
   const tag = attributeName('datadog', filter.attribute);
   const values = filter.values.map((value) => attributeValue('datadog', value));
-  if (values.length === 1) return `${filter.op === 'in' ? '' : 'NOT '}${tag}:${values[0]}`;
+  if (values.length === 1) return `${filter.op === 'in' ? '' : functional ? 'NOT ' : '!'}${tag}:${values[0]}`;
   return `${tag} ${filter.op === 'in' ? 'IN' : 'NOT IN'} (${values.join(',')})`;
 }
 
 /**
- * `{a:x,b:y}`, or `{a:x AND NOT b:y}` once a filter needs the functional syntax (Datadog,
+ * `{a:x,!b:y}`, or `{a:x AND b IN (y,z)}` once a filter lists several values (Datadog,
  * "Advanced Filtering": `!` and `,` cannot be mixed with NOT, AND, IN); `{*}` when there is
  * nothing to filter.
  */
 export function scope(where: readonly Filter[] = [], extra: readonly string[] = []): string {
-  const items = [...extra, ...where.map(scopeItem)];
+  const functional = where.some((filter) => filter.values.length > 1);
+  const items = [...extra, ...where.map((filter) => scopeItem(filter, functional))];
   if (items.length === 0) return '{*}';
-  return `{${items.join(items.some((item) => item.includes(' ')) ? ' AND ' : ',')}}`;
+  return `{${items.join(functional ? ' AND ' : ',')}}`;
 }
 
 export function groupBy(by: readonly string[]): string {
