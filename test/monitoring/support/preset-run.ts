@@ -7,6 +7,7 @@
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../../../src/simulator/backbone-api.ts';
+import type { EventsReceiver } from '../../../src/receivers/backbone_events/receiver.ts';
 import { buildTree } from '../../../src/simulator/backbone-tree.ts';
 import { freePort } from '../../helpers/free-port.ts';
 import { OtlpReceiver, type ReceivedLog, type ReceivedPoint } from '../../helpers/otlp-receiver.ts';
@@ -79,13 +80,16 @@ service:
       [path.join(project, 'send', 'm-900002.bac'), path.join(project, 'sendfailed', 'm-900002.bac')],
       [path.join(project, 'receive', 'm-900003.bac'), path.join(project, 'receive', 'invalid', 'm-900003.bac')],
     ];
+    // Listings on demand, so that each step is seen on its own: the files appear, then move.
+    const events = agent.service.receiver('backbone_events') as EventsReceiver;
+    await events.reconcileNow();
     for (const [from] of moves) writeFileSync(from, 'message');
-    await waitFor(() => receiver.logs.filter((r) => r.eventName === 'backbone.message.transition' && r.attributes['backbone.from_state'] === 'none').length >= moves.length,
-      'the new messages seen', 15_000);
+    await events.reconcileNow();
     for (const [from, to] of moves) {
       mkdirSync(path.dirname(to), { recursive: true });
       renameSync(from, to);
     }
+    await events.reconcileNow();
     await waitFor(() => {
       const sent = new Set(receiver.points.map((p) => p.metric));
       const movedTo = new Set(receiver.logs.map((r) => String(r.attributes['backbone.to_state'])));
