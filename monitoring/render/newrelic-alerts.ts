@@ -72,7 +72,12 @@ export function nrConditionOf(alert: Alert): Record<string, unknown> {
     expiration: silence
       ? { closeViolationsOnExpiration: false, openViolationOnExpiration: true, expirationDuration: seconds(alert.for) }
       : { closeViolationsOnExpiration: false, openViolationOnExpiration: false, expirationDuration: null },
-    signal: { aggregationWindow: q.window, evaluationOffset: 3, fillOption: 'NONE', fillValue: null },
+    // Gauges come every collection: event flow. Counts come only when they change (delta): an
+    // event timer closes a window without waiting for the next point (New Relic, "Choose your
+    // aggregation method").
+    signal: alert.condition.kind === 'increase'
+      ? { aggregationWindow: q.window, aggregationMethod: 'EVENT_TIMER', aggregationTimer: 60, fillOption: 'NONE' }
+      : { aggregationWindow: q.window, aggregationMethod: 'EVENT_FLOW', aggregationDelay: 120, fillOption: 'NONE' },
     runbookUrl: null,
     violationTimeLimitSeconds: 86400,
   };
