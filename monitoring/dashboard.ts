@@ -1,7 +1,12 @@
 // Backbone's dashboard, once for every backend (monitoring/render/ writes it for Grafana over
 // Prometheus or Mimir, Datadog and New Relic): synchronizations, messages per state and their
 // age, the flow of messages, and the agents' own health with which agent leads.
-import { AGENT, type Dashboard } from './model.ts';
+import { AGENT, type Dashboard, type ValueText } from './model.ts';
+
+const words = (zero: string, one: string, bad: 0 | 1): ValueText[] => [
+  { value: 0, text: zero, color: bad === 0 ? 'red' : 'green' },
+  { value: 1, text: one, color: bad === 1 ? 'orange' : 'green' },
+];
 
 const NOT_PROCESSED = [{ attribute: 'backbone.state', op: 'not_in', values: ['processed'] }] as const;
 
@@ -14,15 +19,15 @@ export const DASHBOARD: Dashboard = {
       panels: [
         {
           title: 'Synchronization status', visual: 'table', width: 8,
-          queries: [{ metric: 'backbone.integration.status', kind: 'gauge', aggregation: 'max', by: ['backbone.integration', 'backbone.status'] }],
-          description: 'Each synchronization\'s current status (1) and the statuses it had since the agent started (0).',
+          queries: [{ metric: 'backbone.integration.status', kind: 'gauge', aggregation: 'max', by: ['backbone.integration', 'backbone.status'], equals: 1 }],
+          description: 'Each synchronization\'s current status as the REST API reports it (where the backend cannot filter on values: 1 for the current status, 0 for earlier ones).',
         },
         {
-          title: 'Connectors online', visual: 'stat', width: 6,
+          title: 'Connectors online', visual: 'stat', width: 6, valueTexts: words('offline', 'online', 0),
           queries: [{ metric: 'backbone.connector.online', kind: 'gauge', aggregation: 'max', by: ['backbone.integration', 'backbone.connector'], legend: '{backbone.integration} {backbone.connector}' }],
         },
         {
-          title: 'Connectors reconnecting', visual: 'stat', width: 5,
+          title: 'Connectors reconnecting', visual: 'stat', width: 5, valueTexts: words('no', 'reconnecting', 1),
           queries: [{ metric: 'backbone.connector.reconnecting', kind: 'gauge', aggregation: 'max', by: ['backbone.integration', 'backbone.connector'], legend: '{backbone.integration} {backbone.connector}' }],
         },
         {
@@ -85,9 +90,9 @@ export const DASHBOARD: Dashboard = {
     {
       title: 'Agent health',
       panels: [
-        { title: 'Agents up', visual: 'stat', width: 4, queries: [{ metric: 'backbone.root.present', kind: 'alive', by: [AGENT], legend: '{@agent}' }] },
-        { title: 'Leader', visual: 'stat', width: 4, queries: [{ metric: 'backbone.agent.leader', kind: 'gauge', aggregation: 'max', by: [AGENT], legend: '{@agent}' }] },
-        { title: 'REST API up', visual: 'stat', width: 4, queries: [{ metric: 'backbone.api.up', kind: 'gauge', aggregation: 'max', by: [AGENT], legend: '{@agent}' }] },
+        { title: 'Agents up', visual: 'stat', width: 4, valueTexts: words('down', 'up', 0), queries: [{ metric: 'backbone.root.present', kind: 'alive', by: [AGENT], legend: '{@agent}' }] },
+        { title: 'Leader', visual: 'stat', width: 4, valueTexts: [{ value: 0, text: 'standby', color: 'green' }, { value: 1, text: 'leader', color: 'green' }], queries: [{ metric: 'backbone.agent.leader', kind: 'gauge', aggregation: 'max', by: [AGENT], legend: '{@agent}' }] },
+        { title: 'REST API up', visual: 'stat', width: 4, valueTexts: words('down', 'up', 0), queries: [{ metric: 'backbone.api.up', kind: 'gauge', aggregation: 'max', by: [AGENT], legend: '{@agent}' }] },
         {
           title: 'Exporters: sent and failed per minute', visual: 'timeseries', width: 6, unit: 'short',
           queries: [
@@ -117,7 +122,7 @@ export const DASHBOARD: Dashboard = {
           title: 'REST API request duration (p90) by endpoint', visual: 'timeseries', width: 6, unit: 's',
           queries: [{ metric: 'backbone.api.request.duration', kind: 'quantile', quantile: 0.9, by: ['url.template'], legend: '{url.template}' }],
         },
-        { title: 'Backbone root present', visual: 'stat', width: 6, queries: [{ metric: 'backbone.root.present', kind: 'gauge', aggregation: 'max', by: [AGENT], legend: '{@agent}' }] },
+        { title: 'Backbone root present', visual: 'stat', width: 6, valueTexts: words('missing', 'present', 0), queries: [{ metric: 'backbone.root.present', kind: 'gauge', aggregation: 'max', by: [AGENT], legend: '{@agent}' }] },
       ],
     },
   ],

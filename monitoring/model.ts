@@ -96,6 +96,15 @@ export interface PanelQuery {
   event?: string;
   /** Legend with `{attribute}` placeholders. */
   legend?: string;
+  /** Only the series with this value (the current status of a 1/0 status gauge), where the backend can filter on values. */
+  equals?: number;
+}
+
+/** How a value reads on a stat panel: 1 is `online`, in green. */
+export interface ValueText {
+  value: number;
+  text: string;
+  color: 'green' | 'red' | 'orange';
 }
 
 export interface Panel {
@@ -108,6 +117,8 @@ export interface Panel {
   queries: readonly PanelQuery[];
   /** A sentence under the title. */
   description?: string;
+  /** Words (and colours) for values, on stat panels. */
+  valueTexts?: readonly ValueText[];
 }
 
 export interface Row {

@@ -54,9 +54,14 @@ function widget(panel: Panel, id: number, layout: { x: number; y: number; width:
       requests: [{ response_format: 'scalar', queries: queries.map((q) => ({ ...q.json, aggregator: 'last' })), formulas }],
     };
   } else {
+    // Words for values do not exist here: a colour per value does (conditional formats).
+    const formats = panel.valueTexts?.map((v) => ({ comparator: '=', value: v.value, palette: v.color === 'green' ? 'white_on_green' : v.color === 'red' ? 'white_on_red' : 'white_on_yellow' }));
     definition = {
       type: 'query_table', title: panel.title,
-      requests: [{ response_format: 'scalar', queries: queries.map((q) => ({ ...q.json, aggregator: 'last' })), formulas }],
+      requests: [{
+        response_format: 'scalar', queries: queries.map((q) => ({ ...q.json, aggregator: 'last' })),
+        formulas: formulas.map((f) => (formats ? { ...f, conditional_formats: formats } : f)),
+      }],
     };
   }
   return { id, definition, layout };

@@ -41,9 +41,12 @@ function panelJson(flavour: Flavour, panel: Panel, id: number, gridPos: { x: num
     };
   }
   if (panel.visual === 'stat') {
+    const mappings = panel.valueTexts
+      ? [{ type: 'value', options: Object.fromEntries(panel.valueTexts.map((v, index) => [String(v.value), { text: v.text, color: v.color, index }])) }]
+      : [];
     return {
       ...common,
-      fieldConfig: { defaults: { ...unit, color: { mode: 'thresholds' }, thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] } }, overrides: [] },
+      fieldConfig: { defaults: { ...unit, mappings, color: { mode: 'thresholds' }, thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] } }, overrides: [] },
       options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', graphMode: 'none', textMode: 'value_and_name', orientation: 'auto', justifyMode: 'auto' },
       gridPos,
     };

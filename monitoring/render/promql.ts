@@ -76,8 +76,10 @@ export function panelExpr(flavour: Flavour, query: PanelQuery): string | undefin
   const variables = variableMatchers(flavour, query.metric);
   const where = query.where ?? [];
   switch (query.kind) {
-    case 'gauge':
-      return fold(flavour, query.aggregation ?? 'max', query.metric, query.by, selector(flavour, query.metric, where, variables));
+    case 'gauge': {
+      const expr = fold(flavour, query.aggregation ?? 'max', query.metric, query.by, selector(flavour, query.metric, where, variables));
+      return query.equals === undefined ? expr : `${expr} == ${query.equals}`;
+    }
     case 'rate':
       return `${fold(flavour, query.aggregation ?? 'sum', query.metric, query.by, `rate(${selector(flavour, query.metric, where, variables)}[$__rate_interval])`)} * 60`;
     case 'quantile':
