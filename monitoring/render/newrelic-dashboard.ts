@@ -1,7 +1,8 @@
 // The definition's dashboard in New Relic's dashboard JSON, as a quickstart ships it
 // (newrelic/newrelic-quickstarts, dashboards/<name>/<name>.json: name, pages, widgets with
 // visualization.id, layout and rawConfiguration.nrqlQueries, variables). One page per row.
-// Gauges show latest() per series: NRQL's latest() does not add series up.
+// Gauges: max() over time where the definition folds with max; latest() per series where it
+// adds series up (NRQL's latest() does not).
 import { DASHBOARD } from '../dashboard.ts';
 import type { Panel, PanelQuery } from '../model.ts';
 import { declared } from '../naming.ts';
@@ -15,7 +16,9 @@ function nrql(query: PanelQuery, visual: Panel['visual']): string {
   const where = whereClause(query.where, variableFilters(query.metric));
   switch (query.kind) {
     case 'gauge': {
-      // Every series on its own (latest() of several series is one of them, not their sum).
+      // Over time, max() per time bucket is the max over series. latest() of several series is
+      // one of them, not their sum: a sum shows every series on its own.
+      if (query.aggregation !== 'sum' && visual === 'timeseries') return `FROM Metric SELECT max(${query.metric})${where}${facet(query.by)}${series}`;
       const by = query.aggregation === 'sum' ? [...new Set([...query.by, ...declared(query.metric).attributes])] : query.by;
       return `FROM Metric SELECT latest(${query.metric})${where}${facet(by)}${series}`;
     }
