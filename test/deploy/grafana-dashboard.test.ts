@@ -1,26 +1,32 @@
-// The Grafana dashboard's structure: what the issues ask it to show (the agents' health with
-// which agent leads, issue 8), variables for the data source, the synchronization and the
-// project, every query on the chosen Prometheus data source, a layout Grafana can place. Its
-// PromQL is checked by the real Prometheus in prometheus-e2e.test.ts (valid, with data, on
-// metric names the agent serves).
+// The Grafana dashboards' structure (for Prometheus scraping the agent, and for Grafana Cloud
+// over OTLP; both generated from monitoring/dashboard.ts): what the issues ask them to show
+// (the agents' health with which agent leads, issue 8), variables for the data source, the
+// synchronization and the project, every query on the chosen Prometheus data source, a layout
+// Grafana can place. The scraped one's PromQL is checked by the real Prometheus in
+// prometheus-e2e.test.ts; the OTLP one's names against the agent's real output in
+// test/monitoring/real-output.test.ts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test as it } from 'node:test';
 import { REPO } from './support/agent-child.ts';
 import { dashboardQueries, selection } from './support/promql.ts';
 
-const FILE = path.join(REPO, 'deploy', 'grafana', 'backbone-dashboard.json');
+const FILES = { scraped: path.join(REPO, 'deploy', 'grafana', 'backbone-dashboard.json'), otlp: path.join(REPO, 'deploy', 'grafana', 'otlp', 'backbone-dashboard.json') };
 
 interface Panel {
   id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number };
   datasource?: { type: string; uid: string }; targets?: { refId: string; expr: string; datasource?: { uid: string } }[]; panels?: Panel[];
 }
-const dashboard = JSON.parse(readFileSync(FILE, 'utf8')) as {
+interface GrafanaDashboard {
   uid: string; title: string; schemaVersion: number; panels: Panel[];
   templating: { list: { name: string; type: string; query: unknown; includeAll?: boolean; multi?: boolean }[] };
-};
+}
+
+for (const [variant, FILE] of Object.entries(FILES)) {
+const dashboard = JSON.parse(readFileSync(FILE, 'utf8')) as GrafanaDashboard;
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+const test = (name: string, fn: () => void) => it(`${variant}: ${name}`, fn);
 
 test('it shows what the issue asks for', () => {
   const titles = panels.map((p) => p.title.toLowerCase());
@@ -72,5 +78,6 @@ test('a layout Grafana can place: unique ids, within 24 columns, no overlaps', (
       }
     }
   }
-  assert.equal(dashboard.uid, 'backbone-issue-sync');
+  assert.equal(dashboard.uid, variant === 'scraped' ? 'backbone-issue-sync' : 'backbone-issue-sync-otlp');
 });
+}

@@ -318,7 +318,7 @@ test('the alert rules evaluate without error and see the problems of the simulat
     'BackboneConnectorOffline INT-11 DP-23',
     'BackboneConnectorReconnecting INT-11 DP-23',
     'BackboneIssuesInError INT-11 CP-22',
-    'BackboneAgentExporterFailing otlphttp/down',
+    'BackboneAgentMetricsExportFailing otlphttp/down',
   ];
   const describe = (rule: string, labels: Record<string, string>) => [rule,
     ...['backbone_integration', 'backbone_connector', 'backbone_status', 'exporter'].flatMap((name) => (labels[name] ? [labels[name]] : [])),
