@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { idOfStorageName, legacyStorageName, MAX_STORAGE_NAME_BYTES, storageEntry, storageName, storageNameProblem } from '../../src/component/storage-name.ts';
+import { idOfStorageName, legacyStorageName, MAX_STORAGE_NAME_BYTES, storageEntry, storageName, storageNameProblem } from '../../src/storage/storage-name.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const IDS = [
