@@ -182,6 +182,8 @@ function judge(found: FoundLock, staleAfterMs: number, watched: { since: number 
   // On the same machine, the file's time and this clock are one clock.
   const age = Date.now() - found.mtimeMs;
   if (sameBoot && owner!.pidNamespace !== undefined && owner!.pidNamespace === self.pidNamespace) {
+    // This process's PID: held by a lock of this process, or left by an earlier one that had this PID (a container's PID 1).
+    if (owner!.pid === process.pid) return heldHere.has(owner!.instance) ? 'held' : 'stale';
     if (!isAlive(owner!.pid)) return 'stale';
     return age > staleAfterMs ? 'stale' : 'held';
   }
@@ -232,6 +234,7 @@ class HeldLock implements FolderLock {
     this.heartbeatMs = heartbeatMs;
     this.staleAfterMs = staleAfterMs;
     this.onLost = onLost;
+    heldHere.add(owner.instance);
     this.schedule();
   }
 
@@ -276,6 +279,7 @@ class HeldLock implements FolderLock {
   private lose(reason: string): void {
     if (this.state !== 'held') return;
     this.state = 'lost';
+    heldHere.delete(this.owner.instance);
     clearTimeout(this.timer);
     this.onLost?.(reason);
   }
@@ -284,6 +288,7 @@ class HeldLock implements FolderLock {
     if (this.state === 'released') return;
     const wasHeld = this.state === 'held';
     this.state = 'released';
+    heldHere.delete(this.owner.instance);
     clearTimeout(this.timer);
     if (!wasHeld) return;
     const text = await readFile(this.file, 'utf8').catch(() => '');
@@ -294,6 +299,7 @@ class HeldLock implements FolderLock {
     if (this.state === 'released') return;
     const wasHeld = this.state === 'held';
     this.state = 'released';
+    heldHere.delete(this.owner.instance);
     clearTimeout(this.timer);
     if (!wasHeld) return;
     try {
@@ -311,6 +317,9 @@ export function describeOwner(owner: LockOwner): string {
     : ' (another machine or boot)';
   return `process ${owner.pid} on host ${owner.host}${where}, since ${owner.since}`;
 }
+
+/** The instances of the locks this process holds. */
+const heldHere = new Set<string>();
 
 /** This process's PID namespace and boot, read once. */
 const self = {

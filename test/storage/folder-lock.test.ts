@@ -135,6 +135,15 @@ test('of several agents taking over one stale lock at once, exactly one gets it'
   await won[0]!.value.release();
 });
 
+test('a lock left by an earlier process that had this PID (PID 1 of a restarted container) is taken at once', async () => {
+  const dir = tempDir();
+  const record = JSON.parse(await readLockRecordOf(dir));
+  writeFileSync(path.join(dir, 'lock'), JSON.stringify({ ...record, instance: 'earlier-life', since: new Date().toISOString() }));
+  const lock = await acquireFolderLock(dir, { heartbeatMs: 1_000, staleAfterMs: 60_000 });
+  assert.equal(JSON.parse(readFileSync(lock.file, 'utf8')).instance, lock.owner.instance);
+  await lock.release();
+});
+
 /** An owner record of this process, as a holder would write it (taken and released in dir). */
 async function readLockRecordOf(dir: string): Promise<string> {
   const lock = await acquireFolderLock(dir);
@@ -165,5 +174,22 @@ test('two agents that are each PID 1 of their own PID namespace: exactly one hol
     assert.equal(holder.events.some((e) => e.event === 'lost'), false);
   } finally {
     await Promise.all(children.map((child) => child.stop()));
+  }
+});
+
+test('a container restarted in a new PID namespace takes the lock its killed predecessor left, once that stopped being refreshed', { skip: unshareSkip }, async () => {
+  const dir = tempDir();
+  const predecessor = new LockChild('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, CHILD, dir, '100', '800']);
+  assert.equal((await predecessor.outcome()).event, 'held');
+  const exited = new Promise((resolve) => predecessor.process.once('exit', resolve));
+  predecessor.process.kill('SIGKILL'); // unshare --kill-child takes its PID 1 with it
+  await exited;
+  const successor = new LockChild('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, CHILD, dir, '100', '800']);
+  try {
+    const outcome = await successor.outcome();
+    assert.equal(outcome.event, 'held', outcome.message);
+    assert.equal(outcome.pid, 1);
+  } finally {
+    await successor.stop();
   }
 });
