@@ -69,7 +69,7 @@ export class FolderLockHeldError extends Error {
   readonly owner: LockOwner | undefined;
   constructor(dir: string, file: string, owner: LockOwner | undefined, refreshedMsAgo: number) {
     const purpose = owner?.purpose === undefined ? '' : ` for its ${owner.purpose}`;
-    super(`the folder ${dir} is in use by another agent${owner === undefined ? '' : ` (${describeOwner(owner)})`}${purpose}; its lock ${path.basename(file)} was refreshed ${formatAge(refreshedMsAgo)} ago: give each agent its own storage folder`);
+    super(`the folder ${dir} is in use by another agent${owner === undefined ? '' : ` (${describeOwner(owner)})`}${purpose}: its lock file ${path.basename(file)} was refreshed ${formatAge(refreshedMsAgo)} ago; give each agent its own storage folder`);
     this.name = 'FolderLockHeldError';
     this.dir = dir;
     this.file = file;
@@ -100,12 +100,7 @@ export async function acquireFolderLock(dir: string, options: FolderLockOptions 
   let waitSaid = false;
   try {
     for (;;) {
-      try {
-        await link(temp, file);
-        return new HeldLock(dir, file, owner, heartbeatMs, staleAfterMs, options.onLost);
-      } catch (error) {
-        if (codeOf(error) !== 'EEXIST') throw error;
-      }
+      if (await linkOrCreate(temp, file, record)) return new HeldLock(dir, file, owner, heartbeatMs, staleAfterMs, options.onLost);
       const found = await readLock(file);
       if (found === undefined) continue; // Released meanwhile: try again.
       if (watched !== undefined && (watched.ino !== found.ino || watched.mtimeMs !== found.mtimeMs)) {
@@ -129,6 +124,31 @@ export async function acquireFolderLock(dir: string, options: FolderLockOptions 
     }
   } finally {
     await unlink(temp).catch(() => {});
+  }
+}
+
+/**
+ * Puts the record in place as the lock file if there is none: true when this taker made it.
+ * link() is atomic, and the file appears whole; over NFS a link whose reply was lost fails
+ * with EEXIST although it was made, which the temp file's link count tells. On a file system
+ * without hard links (SMB), the file is created with O_EXCL and written after: a reader that
+ * finds it empty meanwhile watches it like a lock it cannot judge.
+ */
+async function linkOrCreate(temp: string, file: string, record: string): Promise<boolean> {
+  try {
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    const code = codeOf(error);
+    if (code === 'EEXIST') return (await stat(temp)).nlink === 2;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+  }
+  try {
+    await writeDurably(file, record, 'wx');
+    return true;
+  } catch (error) {
+    if (codeOf(error) === 'EEXIST') return false;
+    throw error;
   }
 }
 

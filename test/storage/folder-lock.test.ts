@@ -61,7 +61,7 @@ test('a second holder in the same process is refused with the folder and the own
   await assert.rejects(acquireFolderLock(dir), (error: unknown) => {
     assert.ok(error instanceof FolderLockHeldError);
     assert.equal(error.message.split('\n').length, 1);
-    assert.match(error.message, new RegExp(`^the folder ${dir} is in use by another agent \\(process ${process.pid} on host ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT[^)]+\\) for its disk queue of otlphttp in logs; its lock lock was refreshed \\d+\\.\\d s ago: give each agent its own storage folder$`));
+    assert.match(error.message, new RegExp(`^the folder ${dir} is in use by another agent \\(process ${process.pid} on host ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT[^)]+\\) for its disk queue of otlphttp in logs: its lock file lock was refreshed \\d+\\.\\d s ago; give each agent its own storage folder$`));
     return true;
   });
   await first.release();
