@@ -97,9 +97,6 @@ export function storageIssues(config: AgentConfig, lineOf: (path: KeyPath) => nu
           message: `storage ${folder.written}${realNote(folder)} lies in the folder where ${other.id} keeps its state (${place}, from ${at(other.path)}): the two would share it; give ${folder.id} a folder beside it, or the same storage folder (each component gets its own folder in it)`,
         });
       }
-      if (other.id === folder.id && folder.real === other.real && folder.path[0]! < other.path[0]!) {
-        issues.push({ path: folder.path, message: `storage ${folder.written} is also the storage of ${at(other.path)} of the same id: the two would share ${place}; rename one of them` });
-      }
     }
   }
 

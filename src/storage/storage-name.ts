@@ -57,7 +57,7 @@ export function idOfStorageName(name: string): string | undefined {
 export function storageNameProblem(id: string): string | undefined {
   const length = Buffer.byteLength(storageName(id));
   if (length <= MAX_STORAGE_NAME_BYTES) return undefined;
-  return `"${id}" is too long to name the folder of its state: ${length} bytes once escaped (letters other than a-z, and characters other than digits, _ and -, take 3), at most ${MAX_STORAGE_NAME_BYTES}; choose a shorter name`;
+  return `"${id}" is too long to name the folder of its state: ${length} bytes once escaped (each byte of its UTF-8 other than a-z, 0-9, _ and - takes 3: %XX), at most ${MAX_STORAGE_NAME_BYTES}; choose a shorter name`;
 }
 
 /** The name the agent gave before storageName(): not one-to-one, so only ever looked for, never made. */
