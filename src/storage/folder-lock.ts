@@ -33,6 +33,8 @@ export interface LockOwner {
   since: string;
   /** What the folder holds for it ("disk queue of otlphttp in logs"), for messages. */
   purpose: string | undefined;
+  /** After how long without a heartbeat its lock counts as left behind: the holder's promise, which takers go by. */
+  staleAfterMs: number | undefined;
 }
 
 export interface FolderLockOptions {
@@ -88,7 +90,7 @@ export async function acquireFolderLock(dir: string, options: FolderLockOptions 
   const takeover = `${file}.takeover`;
   const owner: LockOwner = {
     instance: randomUUID(), host: hostname(), pid: process.pid, pidNamespace: self.pidNamespace, bootId: self.bootId,
-    since: new Date().toISOString(), purpose: options.purpose,
+    since: new Date().toISOString(), purpose: options.purpose, staleAfterMs,
   };
   const record = `${JSON.stringify(owner)}\n`;
   await mkdir(dir, { recursive: true });
@@ -185,6 +187,7 @@ function parseOwner(text: string): LockOwner | undefined {
       pidNamespace: typeof value.pidNamespace === 'string' ? value.pidNamespace : undefined,
       bootId: typeof value.bootId === 'string' ? value.bootId : undefined,
       since: String(value.since ?? '?'), purpose: typeof value.purpose === 'string' ? value.purpose : undefined,
+      staleAfterMs: typeof value.staleAfterMs === 'number' && value.staleAfterMs > 0 ? value.staleAfterMs : undefined,
     };
   } catch {
     return undefined;
@@ -196,8 +199,10 @@ function parseOwner(text: string): LockOwner | undefined {
  * stale: certainly left behind; watch: cannot be told yet (another PID namespace or machine):
  * look again until it is refreshed (alive) or staleAfterMs passed without (left behind).
  */
-function judge(found: FoundLock, staleAfterMs: number, watched: { since: number } | undefined): 'held' | 'stale' | 'watch' {
+function judge(found: FoundLock, ownStaleAfterMs: number, watched: { since: number } | undefined): 'held' | 'stale' | 'watch' {
   const owner = found.owner;
+  // The holder's period, not this taker's: a holder that beats every 5 s is not stale after a taker's 300 ms.
+  const staleAfterMs = owner?.staleAfterMs ?? ownStaleAfterMs;
   const sameBoot = owner?.bootId !== undefined && owner.bootId === self.bootId;
   // On the same machine, the file's time and this clock are one clock.
   const age = Date.now() - found.mtimeMs;

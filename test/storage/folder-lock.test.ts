@@ -4,7 +4,7 @@
 // stopped (its heartbeat stops), and two children started by unshare in new PID namespaces.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -73,12 +73,18 @@ test('a second holder in the same process is refused with the folder and the own
 test('an agent in another process is refused while the lock is held', async () => {
   const dir = tempDir();
   const lock = await acquireFolderLock(dir, { purpose: 'checkpoint of backbone_events' });
+  // Older than the child's own stale period (300 ms), younger than the holder's (15 s): the child goes by the holder's.
+  await waitFor(() => Date.now() - statSync(lock.file).mtimeMs > 400, 'the lock to be older than 400 ms');
   const child = LockChild.node(dir, 100, 300);
-  const outcome = await child.outcome();
-  assert.equal(outcome.event, 'refused');
-  assert.match(outcome.message!, new RegExp(`^the folder ${dir} is in use by another agent \\(process ${process.pid} on host ${hostname()}, since .+\\) for its checkpoint of backbone_events`));
-  assert.equal(await waitFor(() => child.exitCode ?? undefined, 'the child to exit'), 3);
-  await lock.release();
+  try {
+    const outcome = await child.outcome();
+    assert.equal(outcome.event, 'refused');
+    assert.match(outcome.message!, new RegExp(`^the folder ${dir} is in use by another agent \\(process ${process.pid} on host ${hostname()}, since .+\\) for its checkpoint of backbone_events`));
+    assert.equal(await waitFor(() => child.exitCode ?? undefined, 'the child to exit'), 3);
+  } finally {
+    await child.stop();
+    await lock.release();
+  }
 });
 
 test('the lock of an agent that was killed (kill -9) is taken at once, without waiting for it to go stale', async () => {
