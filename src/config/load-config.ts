@@ -11,6 +11,7 @@ import { type DuplicateKey, duplicateKeysOf } from './duplicate-keys.ts';
 import { type ExpandedValue, expandEnvironment, maskReferences } from './env-expansion.ts';
 import { readConfigFile } from './read-config-file.ts';
 import { isSecretPath } from './secret-keys.ts';
+import { storageIssues } from './storage-places.ts';
 import { type ServiceConfig, topLevelSchema } from './service-schema.ts';
 import { describeZodIssue, knownKeysAt, suggestKey } from './zod-issues.ts';
 
@@ -129,9 +130,21 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
   resolveComponents(config, written, new Set(Object.keys(top.data.extensions)), locator, issues);
   checkPipelines(config, top.data.service, raw, locator, issues);
   checkExtensions(config, top.data.service, definedExtensionsOf(top.data.extensions), locator, issues);
+  // Once per key: a component's own check (backbone_events' storage) may have said it already.
+  const said = new Set(issues.map((issue) => formatPath(issue.path)));
+  for (const issue of storageIssues(config, (keyPath) => locator.locate({ path: keyPath, message: '' }).line)) {
+    if (!said.has(formatPath(issue.path))) issues.push(locator.locate(issue));
+  }
   if (issues.length > 0) throw new ConfigError(file, sortByLine(issues));
   return config;
 }
+
+/** What listing a component twice in one pipeline would do. */
+const TWICE = {
+  receivers: 'everything it reports would enter the pipeline twice',
+  processors: 'every batch would pass it twice',
+  exporters: 'every batch would be sent twice',
+} as const;
 
 function checkPipelines(config: AgentConfig, service: ServiceConfig, raw: unknown, locator: Locator, issues: ConfigIssue[]): void {
   const rawSections = raw as Record<string, Record<string, unknown> | null | undefined>;
@@ -150,8 +163,19 @@ function checkPipelines(config: AgentConfig, service: ServiceConfig, raw: unknow
     }
     const lists = [['receivers', 'receiver'], ['processors', 'processor'], ['exporters', 'exporter']] as const;
     for (const [section, kind] of lists) {
+      const listed = new Map<string, number>();
       pipeline[section].forEach((idText, index) => {
         const itemPath = [...path, section, index];
+        const first = listed.get(idText);
+        if (first !== undefined) {
+          const firstLine = locator.locate({ path: [...path, section, first], message: '' }).line;
+          issues.push(locator.locate({
+            path: itemPath,
+            message: `${kind} "${idText}" is listed twice in this pipeline (first at ${formatPath([section, first])}${firstLine === undefined ? '' : `, line ${firstLine}`}): ${TWICE[section]}; list it once`,
+          }));
+          return;
+        }
+        listed.set(idText, index);
         const entry = (config[section] as Map<string, ComponentEntry<AnyFactory>>).get(idText);
         used.add(`${section}/${idText}`);
         if (!entry) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { ConfigError, formatIssue } from '../../src/config/config-issue.ts';
 import { treeSnapshot } from '../helpers/tree-snapshot.ts';
 import { check, checksOf, type JsonReport, runCli, runDoctor, site, writeConfig } from './fixture.ts';
 
@@ -109,7 +110,7 @@ service: { pipelines: { metrics: { receivers: [backbone_folders, backbone_events
   assert.equal(check(report, 'root.read_only').status, 'ok');
 });
 
-test('a storage folder under the Backbone root: FAIL, and nothing is written there', async () => {
+test('a storage folder under the Backbone root: the configuration is refused (exit 2, as validate), and nothing is written there', async () => {
   const s = site({ integrations: 1, projectsPerIntegration: 1 });
   const file = writeConfig(s, 'queue-in-root.yaml', `receivers:
   backbone_folders: { root: ${s.root} }
@@ -118,10 +119,10 @@ exporters:
 service: { pipelines: { metrics: { receivers: [backbone_folders], exporters: [otlphttp] } } }
 `);
   const before = treeSnapshot(s.root);
-  const report = await doctorJson({ config: file });
-  const readOnly = check(report, 'root.read_only');
-  assert.equal(readOnly.status, 'fail');
-  assert.match(readOnly.message, /the storage of otlphttp \(.*queue\) lies under the Backbone root: the agent would write there\./);
-  assert.equal(check(report, `storage.${path.join(s.root, 'queue')}`).status, 'fail');
+  await assert.rejects(doctorJson({ config: file }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(formatIssue(file, error.issues[0]!), new RegExp(`:4:\\d+: exporters\\.otlphttp\\.storage: storage ${path.join(s.root, 'queue')} is under the Backbone root ${s.root} of receivers\\.backbone_folders\\.root \\(line 2\\): the agent never writes there`));
+    return true;
+  });
   assert.deepEqual(treeSnapshot(s.root), before);
 });

@@ -75,7 +75,7 @@ test('which receivers run on the leader only: the Backbone receivers by default,
   assert.equal(Leadership.fromConfig(loadConfigText(base('', ''), 'a.yaml', registry, {}), log), undefined, 'off unless the extension runs');
 });
 
-test('lease_dir under a Backbone root: the agent does not start', async () => {
+test('lease_dir under a Backbone root: the configuration is refused, and the agent does not start', async () => {
   const home = tempDir();
   const root = path.join(home, 'data', 'backbone-issue-sync');
   const yaml = `
@@ -95,5 +95,5 @@ service:
       receivers: [backbone_events]
       exporters: [debug]
 `;
-  await assert.rejects(startAgent(yaml), /lease_dir .* is under the Backbone root of backbone_events/);
+  await assert.rejects(startAgent(yaml), new RegExp(`extensions\\.leader_election\\.lease_dir: lease_dir ${path.join(root, 'lease')} is under the Backbone root ${root} of receivers\\.backbone_events\\.root \\(line 4\\): the agent never writes there`));
 });
