@@ -13,12 +13,13 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, LogRecord, Meter } from '@opentelemetry/api';
-import type { ComponentStatusReporter, Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
+import type { Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
 import type { AgentConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 import type { LeadershipChange, Term } from '../extensions/leader_election/elector.ts';
 import { type LeaderElection, leaderElectionOf } from '../extensions/leader_election/factory.ts';
 import * as telemetry from '../extensions/leader_election/telemetry.ts';
+import type { ComponentStatusControl } from './component-status.ts';
 import { gatedMeter } from './gated-meter.ts';
 import { isInside } from '../backbone/paths.ts';
 import { emitEvent, observableGauge } from '../telemetry/instruments.ts';
@@ -34,7 +35,7 @@ export interface LeaderOnlyReceiver {
   create(host: ReceiverHost): Lifecycle;
   /** Flushes the logs pipelines it is in. */
   flush(): Promise<void>;
-  status: ComponentStatusReporter;
+  status: ComponentStatusControl;
 }
 
 interface Run {
@@ -182,10 +183,12 @@ export class Leadership {
     for (const receiver of this.receivers) {
       if (run.stopped) return;
       try {
+        receiver.status.starting();
         const instance = receiver.create(this.termHost(receiver, run.term, election));
         run.instances.set(receiver.id, instance);
         await instance.start();
-        if (!run.stopped) receiver.status.ok();
+        // ok, unless it said otherwise while starting (the Backbone root is missing, say).
+        if (!run.stopped) receiver.status.okIfStarting();
       } catch (error) {
         const message = `${receiver.id}: ${(error as Error).message}`;
         if (run.stopped) {
@@ -229,6 +232,7 @@ export class Leadership {
       logger: gatedLogger(receiver.host.logger, holding, fenced),
       report: () => (holding() ? receiver.host.report() : Promise.resolve()),
       handOnLogs: () => { if (holding()) receiver.host.handOnLogs(); },
+      status: receiver.status.gated(holding),
       leadership,
     };
   }

@@ -56,7 +56,7 @@ export class Service {
   private started = false;
   /** Aborts shortly before service.shutdown_timeout runs out: exporters stop sending then. */
   private readonly stopSending = new AbortController();
-  readonly status = new StatusBoard();
+  readonly status: StatusBoard;
   readonly selfTelemetry: SelfTelemetry;
   /** Set when an extension shows what the receivers report (status_page). */
   private observer: ReceiverObserver | undefined;
@@ -64,6 +64,7 @@ export class Service {
   constructor(config: AgentConfig, log: AgentLog) {
     this.config = config;
     this.log = log;
+    this.status = new StatusBoard(config.pipelines);
     this.selfTelemetry = new SelfTelemetry(config.service.telemetry.metrics.level);
     routeSdkDiagnostics(log);
     this.leadership = Leadership.fromConfig(config, log);
@@ -141,11 +142,11 @@ export class Service {
         return { kept: all.kept && !refusingNow, lost: all.lost + refused };
       };
       const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
+      const status = this.status.register('receiver', id);
       const host = {
         meter: source.meter(scope), logger: source.logger(scope), signals: new Set<Signal>(inPipelines.map((p) => p.signal)),
-        report: () => source.report(), handOnLogs: () => source.handOnLogs(), commit,
+        report: () => source.report(), handOnLogs: () => source.handOnLogs(), commit, status,
       };
-      const status = this.status.register('receiver', id);
       const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
       if (this.leadership?.elects(id)) {
         // Runs on the leader only: the leadership controller makes and starts an instance per term.
