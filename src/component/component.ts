@@ -160,6 +160,21 @@ export function commitAll(answers: readonly Commit[]): Commit {
 export interface ReceiverFactory<Config = unknown, Parsed = Config> extends FactoryBase<Config, Parsed> {
   kind: 'receiver';
   createReceiver(settings: ComponentSettings<Config>, host: ReceiverHost): Lifecycle;
+  /**
+   * A check of whether what it reads answers on this node (the local Jira's REST API), for
+   * leader election to prefer an agent whose source answers (Jira Data Center). Every agent
+   * runs it, the standbys too, so it must be cheap.
+   */
+  availability?(config: Config): AvailabilityProbe;
+}
+
+/** See ReceiverFactory.availability. */
+export interface AvailabilityProbe {
+  /** What it checks, for log lines ("the Backbone REST API at http://127.0.0.1:8080/"). */
+  readonly description: string;
+  /** Undefined when the source answers; else why not, in one sentence. */
+  check(): Promise<string | undefined>;
+  close(): void;
 }
 
 /** An exporter as one metrics pipeline uses it: it consumes batches in the shape it asks for. */
