@@ -117,3 +117,20 @@ service:
       exporters: [debug]
 `, 'test.yaml', registry, {}), /exporter_failure_grace_period: no longer taken: renamed to recovery_duration/);
 });
+
+test('what a leader-only receiver reports after its term ended changes nothing: it stands by', () => {
+  const board = new StatusBoard(pipelines);
+  const control = board.register('receiver', 'backbone_rest');
+  board.setAgent('running');
+  let holding = true;
+  const reporter = control.gated(() => holding);
+  control.starting();
+  reporter.recoverableError('connection refused');
+  control.okIfStarting();
+  assert.equal(board.components()[0]!.state, 'recoverable_error', 'an error said while starting stays');
+  holding = false;
+  control.standby();
+  reporter.recoverableError('connection refused');
+  reporter.ok();
+  assert.equal(board.components()[0]!.state, 'standby');
+});
