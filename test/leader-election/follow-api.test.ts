@@ -29,15 +29,18 @@ interface Node {
 }
 const nodes: Node[] = [];
 const otlp = new OtlpReceiver();
-const home = tempDir('backbone-follow-api-');
-const leaseDir = path.join(home, 'backbone-otel');
 
+// First, so that it runs before the temporary folder is removed (the agents write there).
 after(async () => {
   for (const { agent } of nodes) if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGKILL');
   await Promise.all(nodes.map(({ agent }) => agent.exited));
   await Promise.all(nodes.map(({ api }) => api.stop()));
   await otlp.stop();
 });
+
+const home = tempDir('backbone-follow-api-');
+const leaseDir = path.join(home, 'backbone-otel');
+
 
 function config(name: string, apiPort: number): string {
   return `
