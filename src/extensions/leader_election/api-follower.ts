@@ -48,8 +48,9 @@ export class ApiFollower {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
-    await this.checking;
+    // Closing aborts a check in flight: a Jira that hangs must not hold up the handover at shutdown.
     for (const probe of this.options.probes) probe.close();
+    await this.checking;
     await this.options.board.withdraw().catch(() => {});
   }
 
