@@ -75,12 +75,16 @@ function priority(options: HealthOptions): ComponentState[] {
   return [...errors, 'starting', 'ok', 'standby', 'stopping', 'stopped'];
 }
 
-/** The most relevant of some components' statuses (the earliest since among those in it). */
+/**
+ * The most relevant of some components' statuses: of several in the same error, the one
+ * failing longest; of several ok, the last to become so (since when all are).
+ */
 function aggregate(components: readonly ComponentStatus[], options: HealthOptions, now: number, fallbackSince: number): ReportedStatus {
   const order = priority(options);
   let top: ComponentStatus | undefined;
   for (const c of components) {
-    if (top === undefined || order.indexOf(c.state) < order.indexOf(top.state) || (c.state === top.state && c.since < top.since)) top = c;
+    const sameBetter = top !== undefined && c.state === top.state && (ERRORS.includes(c.state) ? c.since < top.since : c.since > top.since);
+    if (top === undefined || order.indexOf(c.state) < order.indexOf(top.state) || sameBetter) top = c;
   }
   const state: ComponentState = top === undefined ? 'ok' : top.state === 'standby' ? 'ok' : top.state;
   return {
@@ -132,8 +136,7 @@ export function healthReport(view: StatusView, options: HealthOptions | number, 
     healthy: running && overall.healthy,
     ...(reason === undefined ? {} : { reason }),
     ...(running && overall.error !== undefined ? { error: overall.error } : {}),
-    // While running: since when the most relevant status holds (never before the agent ran).
-    since: running ? new Date(Math.max(agent.since, Date.parse(overall.since))).toISOString() : new Date(agent.since).toISOString(),
+    since: sinceOf(running, overall, agent.since),
     start_time: new Date(agent.startedAt).toISOString(),
     uptime_seconds: Math.round((now - agent.startedAt) / 100) / 10,
     ...(pipeline === undefined ? {} : { pipeline }),
@@ -142,6 +145,17 @@ export function healthReport(view: StatusView, options: HealthOptions | number, 
     })),
     pipelines: byPipeline,
   };
+}
+
+/**
+ * Since when the report's status holds: the agent's state while it is not running; an error
+ * since the component met it (also when that was while starting); ok since the last of
+ * the agent running and the components being ok.
+ */
+function sinceOf(running: boolean, overall: ReportedStatus, agentSince: number): string {
+  if (!running) return new Date(agentSince).toISOString();
+  if (ERRORS.includes(overall.status)) return overall.since;
+  return new Date(Math.max(agentSince, Date.parse(overall.since))).toISOString();
 }
 
 /** Whether a restart is called for: a component failed for good, or the agent stopped. */
