@@ -49,7 +49,10 @@ RUN mkdir -p /backbone /var/lib/backbone-otel-agent \
 USER 1000:1000
 VOLUME ["/var/lib/backbone-otel-agent"]
 EXPOSE 9464
+# Liveness (/livez): "unhealthy" only when a component failed for good or the agent hangs, as
+# orchestrators that act on it (Swarm, ECS) replace such a container; a backend or Jira away
+# shows at / (curl it, or the status page), not here.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-    CMD ["/opt/backbone-otel-agent/runtime/node", "-e", "fetch('http://127.0.0.1:13133/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+    CMD ["/opt/backbone-otel-agent/runtime/node", "-e", "fetch('http://127.0.0.1:13133/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/opt/backbone-otel-agent/bin/backbone-otel"]
 CMD ["run", "--config", "/etc/backbone-otel-agent/config.yaml"]

@@ -111,6 +111,8 @@ export interface ReceiverHost {
   notKept(records: number): void;
   /** Set when the receiver runs on the leader only (service.leader_election); see ReceiverLeadership. */
   leadership?: ReceiverLeadership;
+  /** Where the receiver says how it is doing (its recoverable errors: root missing, API unreachable, ...); absent in hosts that keep no statuses (tests). */
+  status?: ComponentStatusReporter;
 }
 
 /**
@@ -135,6 +137,21 @@ export interface ReceiverLeadership {
 export interface ReceiverFactory<Config = unknown, Parsed = Config> extends FactoryBase<Config, Parsed> {
   kind: 'receiver';
   createReceiver(settings: ComponentSettings<Config>, host: ReceiverHost): Lifecycle;
+  /**
+   * A check of whether what it reads answers on this node (the local Jira's REST API), for
+   * leader election to prefer an agent whose source answers (Jira Data Center). Every agent
+   * runs it, the standbys too, so it must be cheap.
+   */
+  availability?(config: Config): AvailabilityProbe;
+}
+
+/** See ReceiverFactory.availability. */
+export interface AvailabilityProbe {
+  /** What it checks, for log lines ("the Backbone REST API at http://127.0.0.1:8080/"). */
+  readonly description: string;
+  /** Undefined when the source answers; else why not, in one sentence. */
+  check(): Promise<string | undefined>;
+  close(): void;
 }
 
 /** An exporter as one metrics pipeline uses it: it consumes batches in the shape it asks for. */
@@ -165,15 +182,25 @@ export interface ExporterStats {
   queue(read: () => { size: number; capacity: number }): void;
 }
 
-/** How a component tells the health check how it is doing. */
+/**
+ * How a component tells its host how it is doing, as the Collector's components report
+ * componentstatus events: the health check (health_check) shows each component's latest
+ * status with its cause and since when, and decides from them what the probes answer. Say
+ * each change; saying the same status again changes nothing (its "since" stays).
+ */
 export interface ComponentStatusReporter {
+  /** Working (again). */
   ok(): void;
-  /** Failing, but worth retrying (the backend is down, say). */
-  recoverableError(message: string): void;
-  /** Failing in a way a retry does not mend (a 401, say); cleared by the next success. */
-  permanentError(message: string): void;
-  /** Not running on this agent because another agent is the leader (service.leader_election): healthy. */
-  standby(): void;
+  /**
+   * Failing, and it may mend by itself while the component keeps trying: the backend or
+   * Jira does not answer, a 401 until the token is fixed, the Backbone root is missing, a
+   * scan was cut short. `cause` says what and why, as an operator reads it.
+   */
+  recoverableError(cause: string): void;
+  /** Failing in a way that needs a person and that retrying does not mend (a request the backend refuses for good); cleared by the next ok(). */
+  permanentError(cause: string): void;
+  /** Stopped working for good and will not try again: only a restart of the agent helps (the liveness probe fails). */
+  fatalError(cause: string): void;
 }
 
 /** What an exporter instance gets besides its configuration. */
@@ -229,8 +256,11 @@ export interface ProcessorFactory<Config = unknown> extends FactoryBase<Config> 
   createProcessor(settings: ProcessorSettings<Config>): PipelineProcessor;
 }
 
-/** `standby`: a receiver that runs on the leader only, on an agent that is not the leader (healthy). */
-export type ComponentState = 'starting' | 'ok' | 'standby' | 'recoverable_error' | 'permanent_error' | 'stopping' | 'stopped';
+/**
+ * The Collector's component statuses (componentstatus.Status), and `standby`: a receiver that
+ * runs on the leader only, on an agent that is not the leader (healthy).
+ */
+export type ComponentState = 'starting' | 'ok' | 'standby' | 'recoverable_error' | 'permanent_error' | 'fatal_error' | 'stopping' | 'stopped';
 
 export interface ComponentStatus {
   kind: ComponentKind;
@@ -238,17 +268,27 @@ export interface ComponentStatus {
   /** For exporters: the pipeline of this instance. */
   pipeline?: string;
   state: ComponentState;
-  /** Since when the component is in this state (ms since the epoch). */
+  /** Since when the component is in this state (ms since the epoch): an error keeps its start while its cause changes. */
   since: number;
+  /** The cause, in an error state. */
   error?: string;
   /** For exporters: items in the sending queue and its capacity. */
   queue?: { size: number; capacity: number };
+}
+
+/** A pipeline as the health check aggregates it: the components whose statuses make its status. */
+export interface PipelineMembers {
+  id: string;
+  receivers: readonly string[];
+  exporters: readonly string[];
 }
 
 /** The agent as a whole and each of its components, for the health check. */
 export interface StatusView {
   agent(): { state: 'starting' | 'running' | 'stopping' | 'stopped'; since: number; startedAt: number };
   components(): ComponentStatus[];
+  /** The pipelines, for the status of one (GET /?pipeline=logs). */
+  pipelines(): readonly PipelineMembers[];
 }
 
 export interface ExtensionSettings<Config> extends ComponentSettings<Config> {

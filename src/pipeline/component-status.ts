@@ -1,10 +1,28 @@
-// The state of the agent and of each component, as the health check shows it: the service
-// moves the agent through starting, running and stopping; exporters say after each send
-// whether it worked. A state keeps the time it began, so "failing for longer than" is known.
+// The state of the agent and of each component, as the health check shows it (the Collector's
+// component status reporting): the service moves the agent through starting, running and
+// stopping; each component says how it is doing through the ComponentStatusReporter its
+// host gives it (a receiver: root missing, Jira unreachable; an exporter: the backend
+// refusing). A state keeps the time it began, so that "failing for longer than
+// recovery_duration" is known, while the cause it carries is the latest.
 import type { ComponentKind } from '../component/component-id.ts';
-import type { ComponentState, ComponentStatus, ComponentStatusReporter, StatusView } from '../component/component.ts';
+import type {
+  ComponentState, ComponentStatus, ComponentStatusReporter, PipelineMembers, StatusView,
+} from '../component/component.ts';
 
 type AgentState = 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * What the service and the leadership controller say of a component besides what it says
+ * itself: that it is starting, that it started (ok unless it reported something meanwhile, as
+ * the Collector's ReportOKIfStarting), and that it stands by on an agent that does not lead.
+ */
+export interface ComponentStatusControl extends ComponentStatusReporter {
+  starting(): void;
+  okIfStarting(): void;
+  standby(): void;
+  /** A reporter for the component itself that lets nothing through while `open()` is false (a leader-only receiver after its term). */
+  gated(open: () => boolean): ComponentStatusReporter;
+}
 
 export class StatusBoard implements StatusView {
   private agentState: AgentState = 'starting';
@@ -12,6 +30,11 @@ export class StatusBoard implements StatusView {
   private readonly startedAt = Date.now();
   private readonly entries = new Map<string, ComponentStatus>();
   private readonly queues = new Map<string, () => { size: number; capacity: number }>();
+  private readonly members: readonly PipelineMembers[];
+
+  constructor(pipelines: readonly PipelineMembers[] = []) {
+    this.members = pipelines.map(({ id, receivers, exporters }) => ({ id, receivers: [...receivers], exporters: [...exporters] }));
+  }
 
   setAgent(state: AgentState): void {
     if (state === this.agentState) return;
@@ -20,7 +43,7 @@ export class StatusBoard implements StatusView {
     const componentState: ComponentState | undefined = state === 'running' ? 'ok' : state === 'stopping' ? 'stopping' : state === 'stopped' ? 'stopped' : undefined;
     if (componentState === undefined) return;
     for (const entry of this.entries.values()) {
-      // Running leaves errors an exporter already reported in place.
+      // Running leaves what a component already reported in place.
       if (componentState === 'ok' && entry.state !== 'starting') continue;
       this.set(entry, componentState);
     }
@@ -30,8 +53,8 @@ export class StatusBoard implements StatusView {
     return { state: this.agentState, since: this.agentSince, startedAt: this.startedAt };
   }
 
-  /** Registers a component; the returned reporter changes its state. */
-  register(kind: ComponentKind, id: string, pipeline?: string): ComponentStatusReporter {
+  /** Registers a component; the returned control changes its state. */
+  register(kind: ComponentKind, id: string, pipeline?: string): ComponentStatusControl {
     const key = `${kind}/${id}/${pipeline ?? ''}`;
     const entry: ComponentStatus = { kind, id, state: 'starting', since: Date.now(), ...(pipeline === undefined ? {} : { pipeline }) };
     this.entries.set(key, entry);
@@ -39,11 +62,18 @@ export class StatusBoard implements StatusView {
       if (this.agentState === 'stopping' || this.agentState === 'stopped') return;
       this.set(entry, state, error);
     };
+    const reporter = (open: () => boolean): ComponentStatusReporter => ({
+      ok: () => { if (open()) report('ok'); },
+      recoverableError: (cause) => { if (open()) report('recoverable_error', cause); },
+      permanentError: (cause) => { if (open()) report('permanent_error', cause); },
+      fatalError: (cause) => { if (open()) report('fatal_error', cause); },
+    });
     return {
-      ok: () => report('ok'),
-      recoverableError: (message) => report('recoverable_error', message),
-      permanentError: (message) => report('permanent_error', message),
+      ...reporter(() => true),
+      starting: () => report('starting'),
+      okIfStarting: () => { if (entry.state === 'starting') report('ok'); },
       standby: () => report('standby'),
+      gated: reporter,
     };
   }
 
@@ -57,6 +87,10 @@ export class StatusBoard implements StatusView {
       const read = this.queues.get(key);
       return read ? { ...entry, queue: read() } : { ...entry };
     });
+  }
+
+  pipelines(): readonly PipelineMembers[] {
+    return this.members;
   }
 
   private set(entry: ComponentStatus, state: ComponentState, error?: string): void {

@@ -13,13 +13,16 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, LogRecord, Meter } from '@opentelemetry/api';
-import type { ComponentStatusReporter, Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
+import type { AvailabilityProbe, Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
 import { ACCEPTED } from '../component/consumer.ts';
 import type { AgentConfig } from '../config/load-config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
+import { ApiFollower } from '../extensions/leader_election/api-follower.ts';
+import { AvailabilityBoard } from '../extensions/leader_election/availability-board.ts';
 import type { LeadershipChange, Term } from '../extensions/leader_election/elector.ts';
 import { type LeaderElection, leaderElectionOf } from '../extensions/leader_election/factory.ts';
 import * as telemetry from '../extensions/leader_election/telemetry.ts';
+import type { ComponentStatusControl } from './component-status.ts';
 import { gatedMeter } from './gated-meter.ts';
 import { isInside } from '../backbone/paths.ts';
 import { emitEvent, observableGauge } from '../telemetry/instruments.ts';
@@ -35,7 +38,7 @@ export interface LeaderOnlyReceiver {
   create(host: ReceiverHost): Lifecycle;
   /** Flushes the logs pipelines it is in. */
   flush(): Promise<void>;
-  status: ComponentStatusReporter;
+  status: ComponentStatusControl;
 }
 
 interface Run {
@@ -49,6 +52,9 @@ export class Leadership {
   private readonly ids: ReadonlySet<string>;
   /** The folders each receiver reads (factory.roots): lease_dir must not lie under one. */
   private readonly roots: ReadonlyMap<string, readonly string[]>;
+  /** Makes the checks of whether this node's sources answer (factory.availability), for follow_api. */
+  private readonly probes: () => AvailabilityProbe[];
+  private follower: ApiFollower | undefined;
   private readonly receivers: LeaderOnlyReceiver[] = [];
   private election: LeaderElection | undefined;
   private logger: Logger | undefined;
@@ -69,12 +75,15 @@ export class Leadership {
     const ids = config.service.leader_election
       ?? [...config.receivers].filter(([, entry]) => entry.factory.leaderOnly === true).map(([id]) => id);
     const roots = new Map([...config.receivers].map(([id, entry]) => [id, entry.factory.roots?.(entry.config) ?? []]));
-    return new Leadership(new Set(ids), roots, log.child({ component: extension }));
+    const elected = [...config.receivers].filter(([id]) => ids.includes(id));
+    const probes = () => elected.flatMap(([, entry]) => (entry.factory.availability ? [entry.factory.availability(entry.config)] : []));
+    return new Leadership(new Set(ids), roots, probes, log.child({ component: extension }));
   }
 
-  private constructor(ids: ReadonlySet<string>, roots: ReadonlyMap<string, readonly string[]>, log: AgentLog) {
+  private constructor(ids: ReadonlySet<string>, roots: ReadonlyMap<string, readonly string[]>, probes: () => AvailabilityProbe[], log: AgentLog) {
     this.ids = ids;
     this.roots = roots;
+    this.probes = probes;
     this.log = log;
   }
 
@@ -113,6 +122,7 @@ export class Leadership {
     if (this.receivers.length === 0) this.log.warn('leader election is on, but no receiver runs on the leader only (service.leader_election)');
     for (const receiver of this.receivers) receiver.status.standby();
     election.elector.onChange((change) => this.changed(change));
+    this.followApi(election);
     this.starting = true;
     try {
       await election.elector.start();
@@ -131,9 +141,23 @@ export class Leadership {
     const run = this.run;
     this.run = undefined;
     if (run) this.stopRun(run);
+    await this.follower?.stop();
     await this.transitions;
     await this.shutdowns;
     await this.election?.elector.stop();
+  }
+
+  /** With follow_api and a receiver whose source can be checked: leadership follows a source that answers. */
+  private followApi(election: LeaderElection): void {
+    if (election.apiCheckIntervalMs === undefined) return;
+    const probes = this.probes();
+    if (probes.length === 0) return;
+    const intervalMs = election.apiCheckIntervalMs;
+    // Stale after three checks missed: a dead or hung agent's last word counts for nothing.
+    const board = new AvailabilityBoard(election.stateDir, election.elector.identity, 3 * intervalMs + election.elector.renewIntervalMs);
+    this.follower = new ApiFollower({ elector: election.elector, board, probes, intervalMs, log: this.log });
+    this.follower.start();
+    this.log.info(`leadership follows ${probes.map((p) => p.description).join(' and ')}: checked every ${intervalMs} ms on this node`);
   }
 
   /** The running instance of a leader-only receiver (on the leader). */
@@ -183,10 +207,12 @@ export class Leadership {
     for (const receiver of this.receivers) {
       if (run.stopped) return;
       try {
+        receiver.status.starting();
         const instance = receiver.create(this.termHost(receiver, run.term, election));
         run.instances.set(receiver.id, instance);
         await instance.start();
-        if (!run.stopped) receiver.status.ok();
+        // ok, unless it said otherwise while starting (the Backbone root is missing, say).
+        if (!run.stopped) receiver.status.okIfStarting();
       } catch (error) {
         const message = `${receiver.id}: ${(error as Error).message}`;
         if (run.stopped) {
@@ -231,6 +257,7 @@ export class Leadership {
       report: () => (holding() ? receiver.host.report() : Promise.resolve()),
       // Once the term has ended, what this instance still hands on is the next leader's to report (from the checkpoint): taken as done here.
       handOnLogs: () => (holding() ? receiver.host.handOnLogs() : Promise.resolve(ACCEPTED)),
+      status: receiver.status.gated(holding),
       leadership,
     };
   }

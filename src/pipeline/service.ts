@@ -54,7 +54,7 @@ export class Service {
   private started = false;
   /** Aborts shortly before service.shutdown_timeout runs out: exporters stop sending then. */
   private readonly stopSending = new AbortController();
-  readonly status = new StatusBoard();
+  readonly status: StatusBoard;
   readonly selfTelemetry: SelfTelemetry;
   /** Set when an extension shows what the receivers report (status_page). */
   private observer: ReceiverObserver | undefined;
@@ -62,6 +62,7 @@ export class Service {
   constructor(config: AgentConfig, log: AgentLog) {
     this.config = config;
     this.log = log;
+    this.status = new StatusBoard(config.pipelines);
     this.selfTelemetry = new SelfTelemetry(config.service.telemetry.metrics.level);
     routeSdkDiagnostics(log);
     this.leadership = Leadership.fromConfig(config, log);
@@ -130,16 +131,16 @@ export class Service {
       if (inPipelines.length === 0) continue;
       const source = this.source(resource, inPipelines, id, this.observer);
       const scope = `${AGENT_NAME}/receiver/${entry.id.type}`;
+      const status = this.status.register('receiver', id);
       const host: ReceiverHost = {
         meter: source.meter(scope), logger: source.logger(scope), signals: new Set<Signal>(inPipelines.map((p) => p.signal)),
-        report: () => source.report(), handOnLogs: () => source.handOnLogs(),
+        report: () => source.report(), handOnLogs: () => source.handOnLogs(), status,
         notKept: (records) => {
           for (const pipeline of inPipelines.filter((p) => p.signal === 'logs')) {
             for (const exporter of this.pipelineConfig(pipeline.id).exporters) this.selfTelemetry.exporter(exporter, 'logs').enqueueFailed(records);
           }
         },
       };
-      const status = this.status.register('receiver', id);
       const settings = { id, config: entry.config, log: this.log.child({ component: id }) };
       if (this.leadership?.elects(id)) {
         // Runs on the leader only: the leadership controller makes and starts an instance per term.

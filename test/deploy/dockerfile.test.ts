@@ -102,7 +102,7 @@ const configPath = command[command.indexOf('--config') + 1]!;
 
 interface DefaultConfig {
   exporters: { prometheus: { endpoint: string } };
-  extensions: { health_check: { endpoint: string; path?: string } };
+  extensions: { health_check: { endpoint: string; path?: string; liveness_path?: string } };
   service: { extensions?: string[] };
 }
 /** The configuration CMD names, from the COPY that puts it there. */
@@ -172,7 +172,7 @@ test('the release tree of npm run package (production dependencies only), and sr
   assert.deepEqual(problems, []);
 });
 
-test('a numeric non-root user; EXPOSE the metrics port; HEALTHCHECK the health_check extension of the default configuration', () => {
+test('a numeric non-root user; EXPOSE the metrics port; HEALTHCHECK the liveness of the health_check extension of the default configuration', () => {
   const user = only(finalStage, 'USER').at(-1)?.args ?? '';
   assert.match(user, /^[1-9]\d*(:[1-9]\d*)?$/, 'USER is numeric (Kubernetes runAsNonRoot can check it) and not root');
   const config = defaultConfig();
@@ -180,7 +180,7 @@ test('a numeric non-root user; EXPOSE the metrics port; HEALTHCHECK the health_c
   assert.deepEqual(only(finalStage, 'EXPOSE').flatMap((e) => e.args.split(/\s+/)), [config.exporters.prometheus.endpoint.split(':').at(-1)]);
   assert.ok(config.service.extensions?.includes('health_check'), 'the health_check extension is enabled');
   const healthcheck = only(finalStage, 'HEALTHCHECK')[0]?.args ?? '';
-  assert.ok(healthcheck.includes(`http://${config.extensions.health_check.endpoint}${config.extensions.health_check.path ?? '/'}'`), 'the health check asks the extension');
+  assert.ok(healthcheck.includes(`http://${config.extensions.health_check.endpoint}${config.extensions.health_check.liveness_path ?? '/livez'}'`), 'the HEALTHCHECK asks the extension\'s liveness, which a backend outage does not fail');
   assert.equal(command[0], `${INSTALL_DIR}/bin/backbone-otel`, 'the release\'s command, which runs its own Node.js');
   assert.ok(healthcheck.includes(`CMD ["${INSTALL_DIR}/runtime/node"`), 'the HEALTHCHECK asks with the bundled Node.js');
 });

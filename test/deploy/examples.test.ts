@@ -100,17 +100,17 @@ for (const file of files) {
   });
 }
 
-test('every example keeps the health check where the container image\'s HEALTHCHECK asks', () => {
+test('every example keeps the health check where the container image\'s HEALTHCHECK asks (its liveness path)', () => {
   const dockerfile = readFileSync(path.join(REPO, 'Dockerfile'), 'utf8');
   const asked = /fetch\('http:\/\/([^/']+)(\/[^']*)'\)/.exec(dockerfile);
   assert.ok(asked, 'the HEALTHCHECK fetches a URL');
   for (const file of files) {
     const config = parse(readFileSync(path.join(DIR, file), 'utf8')) as {
-      extensions?: { health_check?: { endpoint?: string; path?: string } }; service: { extensions?: string[] };
+      extensions?: { health_check?: { endpoint?: string; liveness_path?: string } }; service: { extensions?: string[] };
     };
     assert.ok(config.service.extensions?.includes('health_check'), `${file}: health_check is enabled`);
     assert.equal(config.extensions?.health_check?.endpoint ?? '127.0.0.1:13133', asked[1], file);
-    assert.equal(config.extensions?.health_check?.path ?? '/', asked[2], file);
+    assert.equal(config.extensions?.health_check?.liveness_path ?? '/livez', asked[2], file);
   }
 });
 

@@ -192,11 +192,11 @@ for (const setup of podSetups()) {
     assert.ok(user !== undefined && user > 0, 'a numeric non-root user');
   });
 
-  test(`${where}: the probes ask the health_check extension, and only the DaemonSet has a readiness probe`, () => {
+  test(`${where}: the probes ask the health_check extension (liveness its liveness path, readiness its status), and only the DaemonSet has a readiness probe`, () => {
     const text = configMap.data[path.posix.basename(configArg ?? '')]!;
     const config = parse(text) as {
       exporters: { prometheus?: { endpoint: string } };
-      extensions?: { health_check?: { endpoint: string; path?: string } };
+      extensions?: { health_check?: { endpoint: string; path?: string; liveness_path?: string } };
       service: { extensions?: string[] };
     };
     const health = config.extensions?.health_check;
@@ -208,9 +208,11 @@ for (const setup of podSetups()) {
     for (const probe of probes) {
       assert.ok(probe.httpGet, 'an HTTP probe');
       assert.equal(portOf(probe.httpGet.port), Number(health.endpoint.split(':').at(-1)));
-      assert.equal(probe.httpGet.path, health.path ?? '/');
     }
     assert.ok(container.livenessProbe, 'a liveness probe');
+    // Liveness must not fail for what a restart does not mend (a backend outage): the liveness path, never the status.
+    assert.equal(container.livenessProbe.httpGet?.path, health.liveness_path ?? '/livez');
+    if (container.readinessProbe) assert.equal(container.readinessProbe.httpGet?.path, health.path ?? '/');
     // A sidecar's readiness gates the Jira pod's: a backend outage must not take Jira out of its Service.
     if (where === 'jira-values.yaml') assert.equal(container.readinessProbe, undefined);
     else assert.ok(container.readinessProbe, 'a readiness probe');

@@ -1,9 +1,9 @@
 // The health_check endpoint through an agent's life: 503 while starting, 200 with component
-// statuses when running, 503 when an exporter has failed for longer than the grace period
-// (and 200 again after recovery), 503 while stopping.
+// statuses when running, 500 when an exporter has failed for longer than recovery_duration
+// (and 200 again after recovery) while liveness stays 200 all along, 503 while stopping.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { HealthReport } from '../../src/extensions/health_check/factory.ts';
+import type { HealthReport, LivenessReport } from '../../src/extensions/health_check/factory.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { RunningAgent } from '../helpers/run-agent.ts';
@@ -20,6 +20,11 @@ async function health(port: number): Promise<{ code: number; report: HealthRepor
   return { code: response.status, report: await response.json() as HealthReport };
 }
 
+async function liveness(port: number): Promise<{ code: number; report: LivenessReport }> {
+  const response = await fetch(`http://127.0.0.1:${port}/livez`);
+  return { code: response.status, report: await response.json() as LivenessReport };
+}
+
 test('health through start, outage, recovery and shutdown', async () => {
   const r = await new OtlpReceiver().start();
   receivers.push(r);
@@ -34,7 +39,7 @@ receivers:
 extensions:
   health_check:
     endpoint: 127.0.0.1:${port}
-    exporter_failure_grace_period: 1s
+    recovery_duration: 1s
 exporters:
   otlphttp:
     endpoint: ${r.url}
@@ -75,18 +80,24 @@ service:
   assert.equal(exporter.pipeline, 'logs');
   assert.equal(exporter.queue!.capacity, 1_000_000);
 
-  // An outage: unhealthy only once it lasts longer than the grace period.
+  // An outage: unhealthy only once it lasts longer than recovery_duration; alive all along.
   r.status = 503;
   await waitFor(() => r.attempts.some((a) => a.answer === 503), 'a failed attempt');
   const failingSoon = await health(port);
   assert.equal(failingSoon.report.components.find((c) => c.kind === 'exporter')!.status, 'recoverable_error');
   const unhealthy = await waitFor(async () => {
     const h = await health(port);
-    return h.code === 503 ? h : undefined;
-  }, '503 after the grace period');
-  assert.equal(unhealthy.report.status, 'unhealthy');
+    return h.code === 500 ? h : undefined;
+  }, '500 after recovery_duration');
+  assert.equal(unhealthy.report.status, 'recoverable_error');
+  assert.equal(unhealthy.report.healthy, false);
   assert.match(unhealthy.report.reason!, /exporter otlphttp \(logs\) has been failing for \d+ s: 503/);
   assert.ok(unhealthy.report.components.find((c) => c.kind === 'exporter')!.queue!.size > 0);
+  assert.deepEqual(Object.keys(unhealthy.report.pipelines), ['logs']);
+  assert.equal(unhealthy.report.pipelines['logs']!.status, 'recoverable_error');
+  const alive = await liveness(port);
+  assert.equal(alive.code, 200, 'a backend outage is no reason to restart the agent');
+  assert.equal(alive.report.alive, true);
 
   r.status = 200;
   await waitFor(async () => (await health(port)).code === 200, 'healthy after recovery');

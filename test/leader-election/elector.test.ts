@@ -234,3 +234,31 @@ test('over the file lease, between processes paused and killed at random: never 
     assert.ok(next.epoch > previous.epoch, `epochs grow: ${JSON.stringify(previous)} then ${JSON.stringify(next)}`);
   }
 });
+
+test('a standby whose takeover gate is closed leaves a free lease to another, and takes it once the gate opens', async () => {
+  const backend = new MemoryLease();
+  const a = elector(backend, 'a');
+  const b = elector(backend, 'b');
+  const c = elector(backend, 'c');
+  await a.elector.start();
+  assert.equal(a.elector.leader, true);
+  let bMay = false;
+  let bAsked = 0;
+  b.elector.setTakeoverGate(() => { bAsked++; return bMay; });
+  await b.elector.start();
+  await c.elector.start();
+
+  // The leader hands over: of the two standbys, the one whose gate is open takes it.
+  await a.elector.resign('its Jira does not answer', 60_000);
+  await waitFor(() => c.elector.leader, 'c to take the released lease');
+  assert.equal(b.elector.leader, false);
+
+  // c stops too: b, its gate closed, looks at the free lease and leaves it; opened, it takes it.
+  await c.elector.stop();
+  const asked = bAsked;
+  await waitFor(() => bAsked >= asked + 2, 'b to look at the free lease twice');
+  assert.equal(b.elector.leader, false);
+  assert.equal(backend.current?.released, true);
+  bMay = true;
+  await waitFor(() => b.elector.leader, 'b to take the lease once its gate opens');
+});

@@ -1,83 +1,74 @@
-// health_check: an HTTP endpoint (default 127.0.0.1:13133) for Kubernetes liveness and
-// readiness probes and for people. 200 with a JSON body of the agent's and each
-// component's status while all is well; 503 while the agent is starting or stopping, and
-// when an exporter has been failing for longer than exporter_failure_grace_period (set it
-// to how long the backend may be away before you want to hear of it; with a disk queue,
-// nothing is lost meanwhile).
-import { createServer, type Server } from 'node:http';
-import * as z from 'zod';
-import type { ComponentStatus, ExtensionFactory, StatusView } from '../../component/component.ts';
-import { durationIn, hostPort } from '../../config/schema-types.ts';
+// health_check: an HTTP endpoint (default 127.0.0.1:13133) for probes and people, on the
+// component statuses the agent keeps (src/pipeline/component-status.ts), as the Collector's
+// healthcheckv2 extension serves them. Two paths, because a readiness probe and a liveness
+// probe ask different things (health-report.ts): `path` (/) the status, with each component's
+// and pipeline's status, cause and since when; `liveness_path` (/livez) whether a restart is
+// called for. A liveness probe on the status would restart the agent in every Jira pod during
+// a long backend outage; a status that ignores the receivers said "ok" while the agent was blind.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ExtensionFactory, StatusView } from '../../component/component.ts';
 import { splitHostPort } from '../../exporters/prometheus/config.ts';
+import { type HealthCheckConfig, healthCheckConfigSchema } from './config.ts';
+import { type HealthOptions, healthReport, livenessReport } from './health-report.ts';
 
-export const healthCheckConfigSchema = z.strictObject({
-  endpoint: hostPort.default('127.0.0.1:13133'),
-  path: z.string().startsWith('/', 'expected a path such as / or /health').default('/'),
-  /** How long an exporter may fail before the agent counts as unhealthy. */
-  exporter_failure_grace_period: durationIn(300_000, { min: 1_000, max: 24 * 3_600_000 }),
-});
+export { healthCheckConfigSchema, type HealthCheckConfig } from './config.ts';
+export { healthReport, type HealthReport, livenessReport, type LivenessReport } from './health-report.ts';
 
-export type HealthCheckConfig = z.infer<typeof healthCheckConfigSchema>;
-
-export interface HealthReport {
-  status: 'ok' | 'starting' | 'stopping' | 'stopped' | 'unhealthy';
-  healthy: boolean;
-  /** Why the agent is not healthy, when it is not. */
-  reason?: string;
-  since: string;
-  uptime_seconds: number;
-  components: (Omit<ComponentStatus, 'since' | 'state'> & { status: ComponentStatus['state']; since: string })[];
-}
-
-export function healthReport(view: StatusView, gracePeriodMs: number, now = Date.now()): HealthReport {
-  const agent = view.agent();
-  const components = view.components();
-  const failing = components.filter((c) => c.kind === 'exporter' && (c.state === 'recoverable_error' || c.state === 'permanent_error') && now - c.since > gracePeriodMs);
-  const status: HealthReport['status'] = agent.state === 'running' ? (failing.length > 0 ? 'unhealthy' : 'ok') : agent.state;
-  const reason = failing.length > 0
-    ? failing.map((c) => `exporter ${c.id}${c.pipeline ? ` (${c.pipeline})` : ''} has been failing for ${Math.round((now - c.since) / 1000)} s: ${c.error ?? 'unknown error'}`).join('; ')
-    : agent.state !== 'running' ? `the agent is ${agent.state}` : undefined;
-  return {
-    status,
-    healthy: status === 'ok',
-    ...(reason === undefined ? {} : { reason }),
-    since: new Date(agent.since).toISOString(),
-    uptime_seconds: Math.round((now - agent.startedAt) / 100) / 10,
-    components: components.map(({ state, since, ...rest }) => ({ ...rest, status: state, since: new Date(since).toISOString() })),
+/** Answers one request to the health check (the server around it only listens and closes). */
+export function answerHealthRequest(request: IncomingMessage, response: ServerResponse, config: HealthCheckConfig, status: StatusView): void {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const send = (code: number, body: unknown) => {
+    response.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : JSON.stringify(body, null, 2) + '\n');
   };
+  if (url.pathname === config.liveness_path) {
+    const report = livenessReport(status);
+    send(report.alive ? 200 : report.status === 'stopped' ? 503 : 500, report);
+    return;
+  }
+  if (url.pathname !== config.path) {
+    response.writeHead(404, { 'content-type': 'text/plain' })
+      .end(`not found: the status is at ${config.path}, liveness at ${config.liveness_path}\n`);
+    return;
+  }
+  const pipeline = url.searchParams.get('pipeline') ?? undefined;
+  if (pipeline !== undefined && !status.pipelines().some((p) => p.id === pipeline)) {
+    const known = status.pipelines().map((p) => p.id).join(', ') || 'none';
+    send(404, { error: `no pipeline ${pipeline}; the pipelines are: ${known}` });
+    return;
+  }
+  const options: HealthOptions = {
+    includeRecoverable: config.include_recoverable_errors,
+    recoveryDurationMs: config.recovery_duration,
+    includePermanent: config.include_permanent_errors,
+  };
+  const report = healthReport(status, options, Date.now(), pipeline);
+  const running = status.agent().state === 'running';
+  send(report.healthy ? 200 : running ? 500 : 503, report);
 }
 
 export const healthCheckExtensionFactory: ExtensionFactory<HealthCheckConfig> = {
   kind: 'extension',
   type: 'health_check',
   stability: 'beta',
-  description: 'HTTP health endpoint for probes: 200 and component statuses as JSON, 503 while starting, stopping or when an exporter keeps failing.',
+  description: 'HTTP health endpoints for probes: the status of every component and pipeline (200, 500 when an error counts, 503 while starting or stopping) and liveness (fails only when a component failed for good).',
   signals: [],
   configSchema: healthCheckConfigSchema,
   createExtension: ({ config, log, status, id }) => {
     let server: Server | undefined;
     return {
       async start() {
-        server = createServer((request, response) => {
-          const url = new URL(request.url ?? '/', 'http://localhost');
-          if (request.method !== 'GET' && request.method !== 'HEAD') {
-            response.writeHead(405, { allow: 'GET, HEAD' }).end();
-            return;
-          }
-          if (url.pathname !== config.path) {
-            response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${config.path}\n`);
-            return;
-          }
-          const report = healthReport(status, config.exporter_failure_grace_period);
-          response.writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-          response.end(request.method === 'HEAD' ? undefined : JSON.stringify(report, null, 2) + '\n');
-        });
+        server = createServer((request, response) => answerHealthRequest(request, response, config, status));
         const { host, port } = splitHostPort(config.endpoint);
         await new Promise<void>((resolve, reject) => {
           server!.once('error', (error) => reject(new Error(`${id}: cannot listen on ${config.endpoint}: ${error.message}`)));
           server!.listen(port, host, resolve);
         });
-        log.info(`health check on http://${config.endpoint}${config.path}`);
+        log.info(`health check on http://${config.endpoint}${config.path} (liveness: ${config.liveness_path})`);
       },
       async shutdown() {
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

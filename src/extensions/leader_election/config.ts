@@ -20,6 +20,15 @@ export const leaderElectionConfigSchema = z.strictObject({
   renew_interval: durationIn(5_000, { min: 100, max: 300_000 }),
   /** This agent's name in the lease (letters, digits, - and _). Default: host name, process id and a random suffix. */
   identity: z.string().regex(IDENTITY, 'expected letters, digits, - and _ only (at most 100)').optional(),
+  /**
+   * Leadership follows a Jira that answers: every agent checks its own node's source (the
+   * Backbone REST API of a backbone_rest receiver that runs on the leader only) every
+   * api_check_interval and says so in lease_dir; a leader whose Jira fails two checks in a row
+   * hands the lease to an agent whose Jira answers. Without such a receiver it does nothing.
+   */
+  follow_api: z.boolean().default(true),
+  /** How often each agent checks its own node's Jira for follow_api (one small request). */
+  api_check_interval: durationIn(10_000, { min: 100, max: 600_000 }),
   /** Where the lease is: `file` (in lease_dir), or `kubernetes` (a Lease object; lease_dir then keeps only the state the next leader continues from). */
   lease: z.enum(['file', 'kubernetes']).default('file'),
   /** With lease: kubernetes. Inside a pod, everything but `name` comes from its service account. */

@@ -69,6 +69,8 @@ export class LeaderElector {
   private holdOffUntil = 0;
   private serials = 0;
   private readonly listeners: ((change: LeadershipChange) => void)[] = [];
+  /** Asked before taking a free or expired lease: false leaves it to another agent (api-follower.ts). */
+  private takeoverGate: () => boolean = () => true;
 
   constructor(options: ElectorOptions) {
     this.backend = options.backend;
@@ -97,6 +99,11 @@ export class LeaderElector {
   holds(serial: number): boolean {
     const term = this.term;
     return term !== undefined && term.serial === serial && this.valid(term);
+  }
+
+  /** Set by ApiFollower: whether this agent may take a free or expired lease now. */
+  setTakeoverGate(gate: () => boolean): void {
+    this.takeoverGate = gate;
   }
 
   onChange(listener: (change: LeadershipChange) => void): void {
@@ -192,6 +199,7 @@ export class LeaderElector {
     // Taken after the read returned: the version seen existed before this moment.
     const seenAt = mono();
     if (record === undefined || record.released) {
+      if (this.deferred()) return;
       await this.attempt(record);
       return;
     }
@@ -204,11 +212,19 @@ export class LeaderElector {
     }
     const expiresAt = this.seen.since + this.leaseDurationMs;
     if (seenAt >= expiresAt) {
+      if (this.deferred()) return;
       this.log.info(`the lease of ${record.holder} (epoch ${record.epoch}) was not renewed for ${this.leaseDurationMs} ms: taking over`);
       await this.attempt(record);
       return;
     }
     this.schedule(Math.min(this.renewIntervalMs / 2, expiresAt - seenAt));
+  }
+
+  /** True when the takeover gate leaves the lease to another agent now: looks again later. */
+  private deferred(): boolean {
+    if (this.takeoverGate()) return false;
+    this.schedule(this.renewIntervalMs / 2);
+    return true;
   }
 
   private async attempt(seen: LeaseRecord | undefined): Promise<void> {

@@ -14,6 +14,8 @@ export interface LeaderElection {
   readonly elector: LeaderElector;
   /** Where state that passes from one leader to the next is kept (the lease folder). */
   readonly stateDir: string;
+  /** How often to check this node's source when leadership follows it (follow_api); undefined when it does not. */
+  readonly apiCheckIntervalMs: number | undefined;
 }
 
 const HANDLE: unique symbol = Symbol('leader_election');
@@ -43,7 +45,7 @@ export const leaderElectionExtensionFactory: ExtensionFactory<LeaderElectionConf
       leaseDurationMs: config.lease_duration, renewIntervalMs: config.renew_interval,
     });
     const extension: LeaderElectionExtension = {
-      [HANDLE]: { elector, stateDir: stateDir.dir },
+      [HANDLE]: { elector, stateDir: stateDir.dir, apiCheckIntervalMs: config.follow_api ? config.api_check_interval : undefined },
       async start() {
         try {
           await stateDir.prepare();

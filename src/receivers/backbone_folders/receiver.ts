@@ -104,6 +104,7 @@ export class FoldersReceiver implements Lifecycle {
       const stuck = error instanceof ScanThreadStuck;
       this.scanErrors.add(1, { [ATTR.errorType]: stuck ? 'timeout' : 'internal' });
       this.log.problem('scan', 'error', `scan of ${this.config.root} failed: ${(error as Error).message}`);
+      this.host.status?.recoverableError(`scan of ${this.config.root} failed: ${(error as Error).message}`);
       return;
     }
     this.log.resolved('scan', `scans of ${this.config.root} work again`);
@@ -120,6 +121,7 @@ export class FoldersReceiver implements Lifecycle {
       this.scanErrors.add(1, { [ATTR.errorType]: root.type });
       const what = root.type === 'ENOENT' || root.type === 'ENOTDIR' ? 'does not exist (moved away, renamed or not mounted?)' : `cannot be opened (${root.message})`;
       this.log.problem('root', 'error', `the Backbone root ${this.config.root} ${what}: the folder series keep their last values and backbone.root.present is 0 until it is back`);
+      this.host.status?.recoverableError(`the Backbone root ${this.config.root} ${what}`);
       return;
     }
     // A root that held integrations and suddenly holds none is a mount point whose file system
@@ -136,6 +138,7 @@ export class FoldersReceiver implements Lifecycle {
       this.folders = result.folders;
       this.lastScanDurationMs = result.durationMs;
       this.log.resolved('cut-short', 'scans complete again');
+      this.host.status?.ok();
     } else {
       const merged = new Map<string, FolderStats>();
       for (const [key, stats] of this.folders) {
@@ -148,6 +151,7 @@ export class FoldersReceiver implements Lifecycle {
         ? `it took longer than timeout (${this.config.timeout} ms)`
         : `it met more than max_entries (${this.config.max_entries}) entries`;
       this.log.problem('cut-short', 'warn', `scan of ${this.config.root} cut short: ${why}; folders not reached keep their last values`);
+      this.host.status?.recoverableError(`scan of ${this.config.root} cut short: ${why}`);
     }
 
     this.reportProblems(result);

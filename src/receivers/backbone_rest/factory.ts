@@ -1,5 +1,6 @@
 import type { ReceiverFactory } from '../../component/component.ts';
 import { checkRestConfig, type RestConfig, restConfigSchema } from './config.ts';
+import { restAvailability } from './availability.ts';
 import { RestReceiver } from './receiver.ts';
 
 export const restReceiverFactory: ReceiverFactory<RestConfig> = {
@@ -12,4 +13,5 @@ export const restReceiverFactory: ReceiverFactory<RestConfig> = {
   crossCheck: checkRestConfig,
   leaderOnly: true,
   createReceiver: (settings, host) => new RestReceiver(settings.config, host, settings.log),
+  availability: restAvailability,
 };
