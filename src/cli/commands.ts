@@ -1,6 +1,7 @@
 // The commands of backbone-otel: what each takes, says about itself in --help, and does.
 import { registry } from '../component/registry.ts';
 import { ConfigError } from '../config/config-issue.ts';
+import { applyEnvFile } from '../config/env-file.ts';
 import { type AgentConfig, loadConfigFile } from '../config/load-config.ts';
 import { printConfig } from '../config/print-config.ts';
 import { runDemo } from '../demo/demo.ts';
@@ -29,8 +30,24 @@ export interface Command {
 function load(values: OptionValues): AgentConfig {
   const file = values.config;
   if (typeof file !== 'string') throw new ConfigError('(command line)', [{ path: [], message: 'missing --config FILE' }]);
-  return loadConfigFile(file, registry);
+  useEnvFile(values);
+  try {
+    return loadConfigFile(file, registry);
+  } catch (error) {
+    // A command typed in a shell does not have the service's environment file.
+    if (error instanceof ConfigError && values['env-file'] === undefined && error.issues.some((issue) => / not set\)$/.test(issue.message))) {
+      process.stderr.write('note: variables that systemd sets for the service from its EnvironmentFile are not set here: add --env-file FILE (the packages\' is /etc/backbone-otel-agent/agent.env)\n');
+    }
+    throw error;
+  }
 }
+
+/** --env-file FILE: its variables go into this process's environment before anything reads it. */
+function useEnvFile(values: OptionValues): void {
+  if (typeof values['env-file'] === 'string') applyEnvFile(values['env-file']);
+}
+
+const ENV_FILE_DETAILS = ' --env-file FILE sets the variables of a systemd EnvironmentFile first (sudo backbone-otel ... --env-file /etc/backbone-otel-agent/agent.env), replacing those of the environment; values from it are secrets, never shown.';
 
 function listComponents(): string {
   const lines: string[] = [];
@@ -45,9 +62,9 @@ function listComponents(): string {
 
 export const COMMANDS: readonly Command[] = [
   {
-    name: 'run', usage: ['[run] --config FILE'], summary: 'run the agent',
-    details: 'Runs until SIGINT or SIGTERM, which flush what is pending and exit 0. `run` is the default command.',
-    options: ['config'],
+    name: 'run', usage: ['[run] --config FILE [--env-file FILE]'], summary: 'run the agent',
+    details: 'Runs until SIGINT or SIGTERM, which flush what is pending and exit 0. `run` is the default command.' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file'],
     async run(values) {
       const config = load(values);
       const log = new AgentLog({ level: config.service.telemetry.logs.level, encoding: config.service.telemetry.logs.encoding });
@@ -55,9 +72,9 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
-    name: 'validate', usage: ['validate --config FILE'], summary: 'check a configuration; exit 2 with every problem found',
-    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used; folders of a readable Backbone root that the layout leaves unknown) go to stderr and do not fail.',
-    options: ['config'],
+    name: 'validate', usage: ['validate --config FILE [--env-file FILE]'], summary: 'check a configuration; exit 2 with every problem found',
+    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used; folders of a readable Backbone root that the layout leaves unknown) go to stderr and do not fail.' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file'],
     async run(values) {
       const config = load(values);
       for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -67,9 +84,9 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
-    name: 'print-config', usage: ['print-config --config FILE'], summary: 'the configuration as it will run, secrets redacted',
-    details: 'Environment expanded, defaults filled in, durations as durations; secret-looking values and every header value are [REDACTED].',
-    options: ['config'],
+    name: 'print-config', usage: ['print-config --config FILE [--env-file FILE]'], summary: 'the configuration as it will run, secrets redacted',
+    details: 'Environment expanded, defaults filled in, durations as durations; secret-looking values, every header value, and every value read from a file (${file:PATH}) or from --env-file are [REDACTED].' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file'],
     async run(values) {
       process.stdout.write(printConfig(load(values)));
       return EXIT_OK;
@@ -77,11 +94,12 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'doctor',
-    usage: ['doctor --config FILE [--json]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--json]'],
+    usage: ['doctor --config FILE [--env-file FILE] [--json]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--env-file FILE] [--json]'],
     summary: 'check a real installation before deploying: folders, layout, REST API, exporters, storage',
-    details: 'Credentials for the REST API come from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN. Exit 1 when a check failed (docs/doctor.md).',
-    options: ['config', 'json', 'jira-home', 'jira-url', 'otlp-endpoint'],
+    details: 'Credentials for the REST API come from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN (or --env-file). Exit 1 when a check failed (docs/doctor.md).' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file', 'json', 'jira-home', 'jira-url', 'otlp-endpoint'],
     async run(values) {
+      useEnvFile(values);
       const text = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
       return await doctorCommand({
         config: text('config'), json: values.json === true,
