@@ -4,11 +4,10 @@
 // when an exporter has been failing for longer than exporter_failure_grace_period (set it
 // to how long the backend may be away before you want to hear of it; with a disk queue,
 // nothing is lost meanwhile).
-import { createServer, type Server } from 'node:http';
 import * as z from 'zod';
 import type { ComponentStatus, ExtensionFactory, StatusView } from '../../component/component.ts';
+import { type HttpServer, startHttpServer } from '../../component/http-server.ts';
 import { durationIn, hostPort } from '../../config/schema-types.ts';
-import { splitHostPort } from '../../exporters/prometheus/config.ts';
 
 export const healthCheckConfigSchema = z.strictObject({
   endpoint: hostPort.default('127.0.0.1:13133'),
@@ -55,15 +54,12 @@ export const healthCheckExtensionFactory: ExtensionFactory<HealthCheckConfig> = 
   signals: [],
   configSchema: healthCheckConfigSchema,
   createExtension: ({ config, log, status, id }) => {
-    let server: Server | undefined;
+    let server: HttpServer | undefined;
     return {
       async start() {
-        server = createServer((request, response) => {
+        // The server answers other methods than GET and HEAD itself (405).
+        server = await startHttpServer((request, response) => {
           const url = new URL(request.url ?? '/', 'http://localhost');
-          if (request.method !== 'GET' && request.method !== 'HEAD') {
-            response.writeHead(405, { allow: 'GET, HEAD' }).end();
-            return;
-          }
           if (url.pathname !== config.path) {
             response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${config.path}\n`);
             return;
@@ -71,17 +67,11 @@ export const healthCheckExtensionFactory: ExtensionFactory<HealthCheckConfig> = 
           const report = healthReport(status, config.exporter_failure_grace_period);
           response.writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
           response.end(request.method === 'HEAD' ? undefined : JSON.stringify(report, null, 2) + '\n');
-        });
-        const { host, port } = splitHostPort(config.endpoint);
-        await new Promise<void>((resolve, reject) => {
-          server!.once('error', (error) => reject(new Error(`${id}: cannot listen on ${config.endpoint}: ${error.message}`)));
-          server!.listen(port, host, resolve);
-        });
+        }, { id, endpoint: config.endpoint, log });
         log.info(`health check on http://${config.endpoint}${config.path}`);
       },
       async shutdown() {
-        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-        server?.closeAllConnections();
+        await server?.close();
       },
     };
   },
