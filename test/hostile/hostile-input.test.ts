@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -211,4 +212,60 @@ service:
   late.stdin.end(yaml);
   assert.equal(await waitingExit, 0, waitingErr);
   assert.equal(waitingErr.split('\n').filter((line) => line.startsWith('waiting for')).length, 1, `said once:\n${waitingErr}`);
+});
+
+test('a proxy that echoes the request headers into its error: the log and the status page show no credential, and the text is cut', async () => {
+  const password = 's3cr3t-Passw0rd';
+  // Answers every request 401 with what it received, as some proxies and debug endpoints do.
+  const echo = createHttpServer((request, response) => {
+    const headers = Object.entries(request.headers).sort(([a]) => (a === 'authorization' ? -1 : 0)).map(([name, value]) => `${name}: ${String(value)}`).join('\n');
+    response.writeHead(401, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ errorMessages: [`request was ${request.method} with\n${headers}\n${'padding '.repeat(500)}`] }));
+  });
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  after(() => echo.close());
+  const address = echo.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const status = await freePort();
+  const config = write('echo.yaml', `receivers:
+  backbone_rest:
+    endpoint: http://127.0.0.1:${address.port}/jira
+    collection_interval: 1s
+    auth:
+      basic:
+        username: monitor
+        password: \${env:JIRA_PASSWORD}
+exporters:
+  debug: {}
+extensions:
+  status_page:
+    endpoint: 127.0.0.1:${status}
+service:
+  extensions: [status_page]
+  pipelines:
+    metrics:
+      receivers: [backbone_rest]
+      exporters: [debug]
+`);
+  const agent = runAgentProcess(config, { JIRA_PASSWORD: password });
+  try {
+    await agent.waitForLog('credentials rejected (401)');
+    const page = await waitFor(async () => {
+      const response = await fetch(`http://127.0.0.1:${status}/api/status`);
+      const text = await response.text();
+      return text.includes('credentials rejected') ? text : undefined;
+    }, 'the failure on the status page');
+    const basic = Buffer.from(`monitor:${password}`).toString('base64');
+    for (const [where, text] of [['log', agent.stderr()], ['status page', page]] as const) {
+      assert.ok(!text.includes(basic) && !text.includes(password) && !text.includes(basic.slice(0, 12)), `${where} shows the credentials:\n${text}`);
+      assert.match(text, /authorization: \[REDACTED\]/i, where);
+    }
+    const line = agent.stderr().split('\n').find((l) => l.includes('credentials rejected (401)'))!;
+    assert.ok(line.length < 1_300, `the line is cut (${line.length} characters)`);
+    assert.match(line, /Jira says: "request was GET with.{0,200}…"/);
+  } finally {
+    agent.child.kill('SIGTERM');
+  }
+  assert.deepEqual(await agent.exited, { code: 0, signal: null });
+  assert.doesNotMatch(agent.stderr(), STACK_LINE);
 });
