@@ -27,14 +27,18 @@ export interface Command {
   run(values: OptionValues): Promise<number>;
 }
 
-function load(values: OptionValues): AgentConfig {
+async function load(values: OptionValues): Promise<AgentConfig> {
   const file = values.config;
   if (typeof file !== 'string') throw new ConfigError('(command line)', [{ path: [], message: 'missing --config FILE' }]);
   useEnvFile(values);
+  return withEnvFileNote(values, () => loadConfigFile(file, registry));
+}
+
+/** A command typed in a shell does not have the service's environment file: say so after errors about unset variables. */
+async function withEnvFileNote<T>(values: OptionValues, body: () => T | Promise<T>): Promise<T> {
   try {
-    return loadConfigFile(file, registry);
+    return await body();
   } catch (error) {
-    // A command typed in a shell does not have the service's environment file.
     if (error instanceof ConfigError && values['env-file'] === undefined && error.issues.some((issue) => / not set\)$/.test(issue.message))) {
       process.stderr.write('note: variables that systemd sets for the service from its EnvironmentFile are not set here: add --env-file FILE (the packages\' is /etc/backbone-otel-agent/agent.env)\n');
     }
@@ -66,7 +70,7 @@ export const COMMANDS: readonly Command[] = [
     details: 'Runs until SIGINT or SIGTERM, which flush what is pending and exit 0. `run` is the default command.' + ENV_FILE_DETAILS,
     options: ['config', 'env-file'],
     async run(values) {
-      const config = load(values);
+      const config = await load(values);
       const log = new AgentLog({ level: config.service.telemetry.logs.level, encoding: config.service.telemetry.logs.encoding });
       return await runUntilSignal(new Service(config, log), log);
     },
@@ -76,7 +80,7 @@ export const COMMANDS: readonly Command[] = [
     details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used; folders of a readable Backbone root that the layout leaves unknown) go to stderr and do not fail.' + ENV_FILE_DETAILS,
     options: ['config', 'env-file'],
     async run(values) {
-      const config = load(values);
+      const config = await load(values);
       for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
       for (const note of await unknownFolderNotes(config)) process.stderr.write(`warning: ${note}\n`);
       process.stdout.write(`${String(values.config)}: valid (${config.pipelines.length} pipeline(s), ${config.receivers.size} receiver(s), ${config.exporters.size} exporter(s))\n`);
@@ -88,7 +92,7 @@ export const COMMANDS: readonly Command[] = [
     details: 'Environment expanded, defaults filled in, durations as durations; secret-looking values, every header value, and every value read from a file (${file:PATH}) or from --env-file are [REDACTED].' + ENV_FILE_DETAILS,
     options: ['config', 'env-file'],
     async run(values) {
-      process.stdout.write(printConfig(load(values)));
+      process.stdout.write(printConfig(await load(values)));
       return EXIT_OK;
     },
   },
@@ -101,10 +105,10 @@ export const COMMANDS: readonly Command[] = [
     async run(values) {
       useEnvFile(values);
       const text = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
-      return await doctorCommand({
+      return await withEnvFileNote(values, () => doctorCommand({
         config: text('config'), json: values.json === true,
         jiraHome: text('jira-home'), jiraUrl: text('jira-url'), otlpEndpoint: text('otlp-endpoint'),
-      });
+      }));
     },
   },
   {

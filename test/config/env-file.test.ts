@@ -146,3 +146,25 @@ service:
   assert.match(result.stderr, /files\.yaml:9:10: exporters\.otlphttp\.headers\.a: \$\{file:big\}: .*big is larger than 64 KiB/);
   assert.match(result.stderr, /files\.yaml:10:10: exporters\.otlphttp\.headers\.b: \$\{file:secrets\}: .*secrets is not a file/);
 });
+
+test('doctor takes --env-file too, and notes it when a variable is not set', () => {
+  const config = write('doctor.yaml', `receivers:
+  backbone_folders:
+    root: \${env:BACKBONE_ROOT}
+exporters:
+  debug: {}
+service:
+  pipelines:
+    metrics:
+      receivers: [backbone_folders]
+      exporters: [debug]
+`);
+  const without = cli(['doctor', '--config', config, '--json']);
+  assert.equal(without.code, 2);
+  assert.match(without.stderr, /BACKBONE_ROOT not set\)/);
+  assert.match(without.stderr, /^note: variables that systemd sets for the service from its EnvironmentFile are not set here/m);
+  const withFile = cli(['doctor', '--config', config, '--env-file', ENV_FILE, '--json']);
+  assert.notEqual(withFile.code, 2, withFile.stderr);
+  const report = JSON.parse(withFile.stdout) as unknown;
+  assert.ok(JSON.stringify(report).includes(path.join(dir, 'root')), 'the doctor looked at the root from the environment file');
+});
