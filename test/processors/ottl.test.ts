@@ -192,3 +192,13 @@ test('conditions nested thousands deep are refused with a message, not a stack o
   assert.equal(log([...terms, 'attributes["count"] == 3'].join(' or ')), true);
   assert.equal(log(terms.join(' and ')), false);
 });
+
+test('include/exclude globs are matched in linear time too', async () => {
+  const { globMatcher } = await import('../../src/processors/filter/factory.ts');
+  const matches = globMatcher(['backbone.scan.*', `${'a*'.repeat(12)}b`]);
+  const started = performance.now();
+  assert.equal(matches('a'.repeat(500)), false);
+  assert.ok(performance.now() - started < 500, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(matches('backbone.scan.duration'), true);
+  assert.equal(matches('backbone_scan_x'), false, 'the dot is a dot');
+});
