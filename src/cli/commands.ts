@@ -98,7 +98,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'doctor',
-    usage: ['doctor --config FILE [--env-file FILE] [--json]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--env-file FILE] [--json]'],
+    usage: ['doctor --config FILE [--json] [--env-file FILE]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--json] [--env-file FILE]'],
     summary: 'check a real installation before deploying: folders, layout, REST API, exporters, storage',
     details: 'Credentials for the REST API come from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN (or --env-file). Exit 1 when a check failed (docs/doctor.md).' + ENV_FILE_DETAILS,
     options: ['config', 'env-file', 'json', 'jira-home', 'jira-url', 'otlp-endpoint'],
