@@ -11,6 +11,8 @@ import { ConfigError } from './config-issue.ts';
 
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_SIZE_TEXT = '4 MiB';
+/** Stdin by its names: `-`, and the paths that would reopen it (which fails for a socket). */
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 /** How long a FIFO or stdin may keep the reader waiting before it says so. */
 const SAY_WAITING_AFTER_MS = 2_000;
 
@@ -19,7 +21,7 @@ export function readConfigFile(file: string): string {
   try {
     // Not blocking: opening a FIFO would otherwise wait, silently, for a writer. Stdin is
     // read as it is (a pipe, a socket, a terminal: /dev/stdin cannot reopen a socket).
-    const fd = file === '-' ? 0 : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const fd = STDIN_NAMES.has(file) ? 0 : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stat = fstatSync(fd);
       if (stat.isFile()) {
@@ -77,7 +79,7 @@ function readToEnd(fd: number, file: string, fifo: boolean): Buffer {
     if (read === 0 && (writerSeen || !fifo)) break;
     if (!saidWaiting && Date.now() - started > SAY_WAITING_AFTER_MS) {
       saidWaiting = true;
-      const what = file === '-' ? 'stdin' : fifo ? `the FIFO ${file}` : file;
+      const what = STDIN_NAMES.has(file) ? 'stdin' : fifo ? `the FIFO ${file}` : file;
       process.stderr.write(`waiting for the configuration on ${what}: it is read until the writer closes it (Ctrl-C stops)\n`);
     }
     // Nothing to read yet: a short sleep of this thread, which has nothing else to do while loading.

@@ -186,6 +186,8 @@ service:
   const fromStdin = spawnSync(process.execPath, ['--', CLI, 'validate', '--config', '-'], { input: yaml, encoding: 'utf8', timeout: 30_000 });
   assert.equal(fromStdin.status, 0, fromStdin.stderr);
   assert.match(fromStdin.stdout, /^-: valid \(1 pipeline/);
+  const devStdin = spawnSync(process.execPath, ['--', CLI, 'validate', '--config', '/dev/stdin'], { input: yaml, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(devStdin.status, 0, devStdin.stderr);
 
   const fifo = path.join(dir, 'config.fifo');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
