@@ -14,7 +14,6 @@
 // The first time the limit closes a connection, the log says so once, with the count.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { splitHostPort } from '../exporters/prometheus/config.ts';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 
 export interface HttpLimits {
@@ -107,7 +106,7 @@ export async function startHttpServer(handler: RequestListener, options: HttpSer
     else socket.destroy();
   });
 
-  const { host, port } = splitHostPort(options.endpoint);
+  const { host, port } = listenAddress(options.endpoint);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new Error(`${options.id}: cannot listen on ${options.endpoint}: ${error.message}`)));
     server.listen(port, host, resolve);
@@ -122,6 +121,13 @@ export async function startHttpServer(handler: RequestListener, options: HttpSer
       });
     },
   };
+}
+
+/** `host:port` (`[::1]:9464`, `:9464` for every interface), as the configs' hostPort type takes it. */
+function listenAddress(endpoint: string): { host: string; port: number } {
+  const colon = endpoint.lastIndexOf(':');
+  const host = endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(endpoint.slice(colon + 1)) };
 }
 
 function hasBody(request: IncomingMessage): boolean {
