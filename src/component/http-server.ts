@@ -100,11 +100,8 @@ export async function startHttpServer(handler: RequestListener, options: HttpSer
     open.set(socket, { busy: false });
     socket.once('close', () => open.delete(socket));
   });
-  // A client that resets or sends garbage: answered by Node when it can, never a crash.
-  server.on('clientError', (_error, socket: Socket) => {
-    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // A client that resets or sends garbage is Node's to answer (400, 408, 431) and close: no
+  // clientError listener, so that its answers stay the right ones.
 
   const { host, port } = listenAddress(options.endpoint);
   await new Promise<void>((resolve, reject) => {
