@@ -48,7 +48,11 @@ async function withEnvFileNote<T>(values: OptionValues, body: () => T | Promise<
 
 /** --env-file FILE: its variables go into this process's environment before anything reads it. */
 function useEnvFile(values: OptionValues): void {
-  if (typeof values['env-file'] === 'string') applyEnvFile(values['env-file']);
+  if (typeof values['env-file'] !== 'string') return;
+  if (values['env-file'] === '-' && values.config === '-') {
+    throw new ConfigError('(command line)', [{ path: [], message: 'only one of --config and --env-file can be - (stdin)' }]);
+  }
+  applyEnvFile(values['env-file']);
 }
 
 const ENV_FILE_DETAILS = ' --env-file FILE sets the variables of a systemd EnvironmentFile first (sudo backbone-otel ... --env-file /etc/backbone-otel-agent/agent.env), replacing those of the environment; values from it are secrets, never shown.';

@@ -78,6 +78,9 @@ test('a line that is not VAR=value is an error with its line, without quoting th
     `  ${file}:5:1: (top level): the value of TOKEN opens a double quote that is not closed`,
   ]);
   assert.doesNotMatch(result.stderr, /s3cr3t|never closed/);
+  const both = cli(['validate', '--config', '-', '--env-file', '-']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /only one of --config and --env-file can be - \(stdin\)/);
   const missing = cli(['validate', '--config', CONFIG, '--env-file', path.join(dir, 'absent.env')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /absent\.env: \(top level\): cannot read the environment file: ENOENT/);
