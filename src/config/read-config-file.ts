@@ -5,7 +5,7 @@
 // `-` is stdin. Stdin, a FIFO (mkfifo, or a shell's <(...)) and other files that are not
 // regular ones are read to their end, whatever size they report (0): a writer may be slow,
 // so their reading waits, and says once on stderr what it waits for, rather than hang silently.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { ConfigError } from './config-issue.ts';
 
@@ -13,7 +13,7 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_SIZE_TEXT = '4 MiB';
 /** Stdin by its names: `-`, and the paths that would reopen it (which fails for a socket). */
 const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
-/** How long a FIFO or stdin may keep the reader waiting before it says so. */
+/** How long a FIFO may keep the reader waiting before it says so. */
 const SAY_WAITING_AFTER_MS = 2_000;
 
 export function readConfigFile(file: string): string {
@@ -34,7 +34,7 @@ export function readConfigFile(file: string): string {
         if (length > MAX_CONFIG_BYTES) throw tooLarge(file, length);
         bytes = bytes.subarray(0, length);
       } else {
-        bytes = readToEnd(fd, file, stat.isFIFO());
+        bytes = readToEnd(fd, file, stat.isFIFO() && !anonymousPipe(fd));
       }
     } finally {
       if (fd !== 0) closeSync(fd);
@@ -45,6 +45,18 @@ export function readConfigFile(file: string): string {
   }
   if (!isUtf8(bytes)) throw notUtf8(file, bytes);
   return bytes.toString('utf8');
+}
+
+/**
+ * A pipe without a name (stdin from `cmd |`, a shell's `<(cmd)`): it had a writer from the
+ * start, so an empty read is its end; only a named FIFO may still be waiting for one.
+ */
+function anonymousPipe(fd: number): boolean {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`).startsWith('pipe:');
+  } catch {
+    return false;
+  }
 }
 
 /**
