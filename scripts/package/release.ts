@@ -62,7 +62,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
   const trees: Release['trees'] = {};
   for (const arch of options.arches ?? ARCHES) {
     log(`linux-${arch}: Node.js ${nodeVersion}`);
-    const runtime = fetchNodeRuntime(nodeVersion, arch, runtimes);
+    const runtime = fetchNodeRuntime(nodeVersion, arch, runtimes, undefined, log);
     const base = path.join(work, `${version}-${arch}`);
     const tree = assembleTree(repo, app, runtime, version, path.join(base, `${PACKAGE_NAME}-${version}-linux-${arch}`));
     const root = assembleSystemRoot(repo, tree, path.join(base, 'root'));

@@ -1,6 +1,7 @@
 // The commands of backbone-otel: what each takes, says about itself in --help, and does.
 import { registry } from '../component/registry.ts';
 import { ConfigError } from '../config/config-issue.ts';
+import { applyEnvFile } from '../config/env-file.ts';
 import { type AgentConfig, loadConfigFile } from '../config/load-config.ts';
 import { printConfig } from '../config/print-config.ts';
 import { runDemo } from '../demo/demo.ts';
@@ -26,11 +27,35 @@ export interface Command {
   run(values: OptionValues): Promise<number>;
 }
 
-function load(values: OptionValues): AgentConfig {
+async function load(values: OptionValues): Promise<AgentConfig> {
   const file = values.config;
   if (typeof file !== 'string') throw new ConfigError('(command line)', [{ path: [], message: 'missing --config FILE' }]);
-  return loadConfigFile(file, registry);
+  useEnvFile(values);
+  return withEnvFileNote(values, () => loadConfigFile(file, registry));
 }
+
+/** A command typed in a shell does not have the service's environment file: say so after errors about unset variables. */
+async function withEnvFileNote<T>(values: OptionValues, body: () => T | Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof ConfigError && values['env-file'] === undefined && error.issues.some((issue) => / not set\)$/.test(issue.message))) {
+      process.stderr.write('note: variables that systemd sets for the service from its EnvironmentFile are not set here: add --env-file FILE (the packages\' is /etc/backbone-otel-agent/agent.env)\n');
+    }
+    throw error;
+  }
+}
+
+/** --env-file FILE: its variables go into this process's environment before anything reads it. */
+function useEnvFile(values: OptionValues): void {
+  if (typeof values['env-file'] !== 'string') return;
+  if (values['env-file'] === '-' && values.config === '-') {
+    throw new ConfigError('(command line)', [{ path: [], message: 'only one of --config and --env-file can be - (stdin)' }]);
+  }
+  applyEnvFile(values['env-file']);
+}
+
+const ENV_FILE_DETAILS = ' --env-file FILE sets the variables of a systemd EnvironmentFile first (sudo backbone-otel ... --env-file /etc/backbone-otel-agent/agent.env), replacing those of the environment; values from it are secrets, never shown.';
 
 function listComponents(): string {
   const lines: string[] = [];
@@ -45,21 +70,21 @@ function listComponents(): string {
 
 export const COMMANDS: readonly Command[] = [
   {
-    name: 'run', usage: ['[run] --config FILE'], summary: 'run the agent',
-    details: 'Runs until SIGINT or SIGTERM, which flush what is pending and exit 0. `run` is the default command.',
-    options: ['config'],
+    name: 'run', usage: ['[run] --config FILE [--env-file FILE]'], summary: 'run the agent',
+    details: 'Runs until SIGINT or SIGTERM, which flush what is pending and exit 0. `run` is the default command.' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file'],
     async run(values) {
-      const config = load(values);
+      const config = await load(values);
       const log = new AgentLog({ level: config.service.telemetry.logs.level, encoding: config.service.telemetry.logs.encoding });
       return await runUntilSignal(new Service(config, log), log);
     },
   },
   {
-    name: 'validate', usage: ['validate --config FILE'], summary: 'check a configuration; exit 2 with every problem found',
-    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used; folders of a readable Backbone root that the layout leaves unknown) go to stderr and do not fail.',
-    options: ['config'],
+    name: 'validate', usage: ['validate --config FILE [--env-file FILE]'], summary: 'check a configuration; exit 2 with every problem found',
+    details: 'Reports every problem at once, each with its line, key path and what was expected. Warnings (a component defined and never used; folders of a readable Backbone root that the layout leaves unknown) go to stderr and do not fail.' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file'],
     async run(values) {
-      const config = load(values);
+      const config = await load(values);
       for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
       for (const note of await unknownFolderNotes(config)) process.stderr.write(`warning: ${note}\n`);
       process.stdout.write(`${String(values.config)}: valid (${config.pipelines.length} pipeline(s), ${config.receivers.size} receiver(s), ${config.exporters.size} exporter(s))\n`);
@@ -67,26 +92,27 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
-    name: 'print-config', usage: ['print-config --config FILE'], summary: 'the configuration as it will run, secrets redacted',
-    details: 'Environment expanded, defaults filled in, durations as durations; secret-looking values and every header value are [REDACTED].',
-    options: ['config'],
+    name: 'print-config', usage: ['print-config --config FILE [--env-file FILE]'], summary: 'the configuration as it will run, secrets redacted',
+    details: 'Environment expanded, defaults filled in, durations as durations; secret-looking values, every header value, and every value read from a file (${file:PATH}) or from --env-file are [REDACTED].' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file'],
     async run(values) {
-      process.stdout.write(printConfig(load(values)));
+      process.stdout.write(printConfig(await load(values)));
       return EXIT_OK;
     },
   },
   {
     name: 'doctor',
-    usage: ['doctor --config FILE [--json]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--json]'],
+    usage: ['doctor --config FILE [--json] [--env-file FILE]', 'doctor --jira-home DIR --jira-url URL [--otlp-endpoint URL] [--json] [--env-file FILE]'],
     summary: 'check a real installation before deploying: folders, layout, REST API, exporters, storage',
-    details: 'Credentials for the REST API come from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN. Exit 1 when a check failed (docs/doctor.md).',
-    options: ['config', 'json', 'jira-home', 'jira-url', 'otlp-endpoint'],
+    details: 'Credentials for the REST API come from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN (or --env-file). Exit 1 when a check failed (docs/doctor.md).' + ENV_FILE_DETAILS,
+    options: ['config', 'env-file', 'json', 'jira-home', 'jira-url', 'otlp-endpoint'],
     async run(values) {
+      useEnvFile(values);
       const text = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
-      return await doctorCommand({
+      return await withEnvFileNote(values, () => doctorCommand({
         config: text('config'), json: values.json === true,
         jiraHome: text('jira-home'), jiraUrl: text('jira-url'), otlpEndpoint: text('otlp-endpoint'),
-      });
+      }));
     },
   },
   {

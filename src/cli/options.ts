@@ -11,6 +11,7 @@ export interface OptionSpec {
 
 export const OPTIONS = {
   config: { name: 'config', short: 'c', value: 'FILE', help: 'the configuration file (YAML)' },
+  'env-file': { name: 'env-file', value: 'FILE', help: 'variables to set first, VAR=value lines as in a systemd EnvironmentFile (the packages\' agent.env; - is stdin); their values are secrets' },
   json: { name: 'json', help: 'the report as JSON on stdout' },
   'jira-home': { name: 'jira-home', value: 'DIR', help: 'JIRA_HOME (or the shared home on Data Center), without a configuration file' },
   'jira-url': { name: 'jira-url', value: 'URL', help: "Jira's base URL, with its context path; credentials from JIRA_USER/JIRA_PASSWORD or JIRA_TOKEN" },

@@ -1,17 +1,32 @@
-// ${env:NAME} and ${env:NAME:-default} in configuration values, as in the OpenTelemetry
-// Collector; $$ stands for a literal $. Expansion happens on the parsed YAML nodes, so that
-// a value keeps its line and column and errors can say which variable it came from.
+// ${env:NAME}, ${env:NAME:-default} and ${file:PATH} in configuration values, as in the
+// OpenTelemetry Collector; $$ stands for a literal $. Expansion happens on the parsed YAML
+// nodes, so that a value keeps its line and column and errors can say which variable it came
+// from.
 import { type Document, isPair, isSeq, parse, type Scalar, visit } from 'yaml';
 import type { ConfigIssue } from './config-issue.ts';
+import { readReferencedFile } from './file-provider.ts';
 
 // The third form is a reference without its closing brace: an error, not literal text.
 const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{[^}]*$/g;
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+const FILE_REFERENCE = /^file:(.+)$/s;
+const EXPECTED = 'expected ${env:NAME}, ${env:NAME:-default} or ${file:PATH}';
 
-/** What expansion did to one value, for error messages. */
+/** What expansion did to one value, for error messages and for print-config. */
 export interface ExpandedValue {
   source: string;
   unsetVariables: string[];
+  /** Its key path. */
+  path: (string | number)[];
+  /** Whether a part of it is a secret: read from a file, or from a variable of an environment file. */
+  secret: boolean;
+}
+
+export interface ExpansionOptions {
+  /** The configuration file, from whose folder a relative ${file:PATH} is read. */
+  configFile: string;
+  /** Variables whose values are secrets (set from an environment file). */
+  secretVariables?: ReadonlySet<string>;
 }
 
 export interface ExpansionResult {
@@ -20,7 +35,7 @@ export interface ExpansionResult {
   expanded: Map<Scalar, ExpandedValue>;
 }
 
-export function expandEnvironment(doc: Document, env: Record<string, string | undefined>): ExpansionResult {
+export function expandEnvironment(doc: Document, env: Record<string, string | undefined>, options: ExpansionOptions): ExpansionResult {
   const issues: ConfigIssue[] = [];
   const expanded = new Map<Scalar, ExpandedValue>();
   visit(doc, {
@@ -29,26 +44,37 @@ export function expandEnvironment(doc: Document, env: Record<string, string | un
       const source = node.value;
       const unsetVariables: string[] = [];
       let references = 0;
+      let secret = false;
       let wholeValueIsReference = false;
       const value = source.replace(REFERENCE, (match, inner: string | undefined, offset: number) => {
         if (match === '$$') return '$';
         if (!match.endsWith('}')) {
-          issues.push({ path: keyPath(ancestry, node), message: `"${match}" has no closing }: expected \${env:NAME} or \${env:NAME:-default}` });
+          issues.push({ path: keyPath(ancestry, node), message: `"${match}" has no closing }: ${EXPECTED}` });
           return match;
         }
         references++;
         wholeValueIsReference = match.length === source.length && offset === 0;
+        const file = FILE_REFERENCE.exec(inner ?? '');
+        if (file) {
+          const read = readReferencedFile(file[1]!, options.configFile);
+          if ('problem' in read) {
+            issues.push({ path: keyPath(ancestry, node), message: `${match}: ${read.problem}` });
+            return match;
+          }
+          secret = true;
+          return read.value;
+        }
         const env_ = ENV_REFERENCE.exec(inner ?? '');
         if (!env_) {
-          issues.push({
-            path: keyPath(ancestry, node),
-            message: `cannot expand "${match}": expected \${env:NAME} or \${env:NAME:-default}`,
-          });
+          issues.push({ path: keyPath(ancestry, node), message: `cannot expand "${match}": ${EXPECTED}` });
           return match;
         }
         const [, name, fallback] = env_ as unknown as [string, string, string | undefined];
         const current = env[name];
-        if (current !== undefined) return current;
+        if (current !== undefined) {
+          if (options.secretVariables?.has(name)) secret = true;
+          return current;
+        }
         if (fallback !== undefined) return fallback;
         unsetVariables.push(name);
         return '';
@@ -62,7 +88,7 @@ export function expandEnvironment(doc: Document, env: Record<string, string | un
       } else {
         node.value = value;
       }
-      expanded.set(node, { source, unsetVariables });
+      expanded.set(node, { source, unsetVariables, path: keyPath(ancestry, node), secret });
     },
   });
   return { issues, expanded };

@@ -9,6 +9,7 @@ import type { Registry } from '../component/registry.ts';
 import { ConfigError, type ConfigIssue, formatPath } from './config-issue.ts';
 import { type DuplicateKey, duplicateKeysOf } from './duplicate-keys.ts';
 import { type ExpandedValue, expandEnvironment, maskReferences } from './env-expansion.ts';
+import { envFileVariables } from './env-file.ts';
 import { readConfigFile } from './read-config-file.ts';
 import { isSecretPath } from './secret-keys.ts';
 import { storageIssues } from './storage-places.ts';
@@ -41,6 +42,11 @@ export interface AgentConfig {
   service: ServiceConfig;
   /** Things that work but are probably not meant (a component defined and never used). */
   warnings: string[];
+  /**
+   * Key paths of values that hold a secret whatever their key: read with ${file:PATH}, or from
+   * a variable that an environment file (--env-file) set. print-config redacts them.
+   */
+  secretPaths?: (string | number)[][];
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,7 +86,7 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
   if (issues.length > 0) throw new ConfigError(file, issues);
   if (doc.contents === null) throw new ConfigError(file, [{ path: [], message: 'the file is empty: expected receivers, exporters and service' }]);
 
-  const expansion = expandEnvironment(doc, env);
+  const expansion = expandEnvironment(doc, env, { configFile: file, secretVariables: envFileVariables(env) });
   locator.expanded = expansion.expanded;
   issues.push(...expansion.issues.map((issue) => locator.locate(issue)));
 
@@ -94,6 +100,7 @@ export function loadConfigText(text: string, file: string, registry: Registry, e
   const config: AgentConfig = {
     file, receivers: new Map(), processors: new Map(), exporters: new Map(), extensions: new Map(),
     pipelines: [], service: top.data.service, warnings: [],
+    secretPaths: [...expansion.expanded.values()].filter((value) => value.secret).map((value) => value.path),
   };
   const written = new Map<string, ReadonlySet<string>>();
   for (const [section, kind] of SECTIONS) {
@@ -299,7 +306,7 @@ function zodIssues(error: z.ZodError, prefix: (string | number)[], schema: unkno
     const input = (issue as { input?: unknown }).input;
     // A custom issue may point inside a string value (an OTTL condition): params.offset.
     const offset = (issue as { params?: { offset?: unknown } }).params?.offset;
-    out.push(locator.locate({ path, message: describeZodIssue(issue, input, isSecretPath(path)) }, false, typeof offset === 'number' ? offset : undefined));
+    out.push(locator.locate({ path, message: describeZodIssue(issue, input, isSecretPath(path) || locator.holdsSecret(path)) }, false, typeof offset === 'number' ? offset : undefined));
   }
   return out;
 }
@@ -337,6 +344,12 @@ class Locator {
     this.lineCounter = lineCounter;
   }
 
+  /** Whether the value at the path came from a file or an environment file: never quoted. */
+  holdsSecret(path: readonly (string | number)[]): boolean {
+    const node = this.find(path, false);
+    return isScalar(node) && this.expanded.get(node)?.secret === true;
+  }
+
   /** `offset`: a position inside the string value at the path, for an error in its text. */
   locate(issue: ConfigIssue, atKey = false, offset?: number): ConfigIssue {
     const node = this.find(issue.path, atKey);
@@ -347,7 +360,7 @@ class Locator {
     if (expanded) {
       const unset = expanded.unsetVariables.length > 0 ? `; ${expanded.unsetVariables.join(', ')} not set` : '';
       // A secret's literal parts (`pass${env:X}`) stay unsaid: only its references are named.
-      const source = isSecretPath(issue.path) ? (expanded.source.match(/\$\{[^}]*\}/g) ?? []).join(' ') : expanded.source;
+      const source = isSecretPath(issue.path) || expanded.secret ? (expanded.source.match(/\$\{[^}]*\}/g) ?? []).join(' ') : expanded.source;
       message += ` (value of ${source}${unset})`;
     }
     return { ...issue, message, line: position.line, column: position.col };

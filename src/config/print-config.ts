@@ -1,5 +1,6 @@
 // The configuration as the agent will run it: environment expanded, defaults filled in,
-// durations written as durations, and every secret-looking value redacted.
+// durations written as durations, and every secret-looking value redacted, as is every value
+// read from a file (${file:PATH}) or from an environment file (--env-file).
 import * as z from 'zod';
 import { stringify } from 'yaml';
 import type { AnyFactory } from '../component/component.ts';
@@ -42,7 +43,22 @@ export function resolvedConfig(config: AgentConfig): Record<string, unknown> {
     extensions: encodeSection(config.extensions),
     service: z.encode(serviceSchema, config.service),
   };
-  return redact(sections) as Record<string, unknown>;
+  const redacted = redact(sections) as Record<string, unknown>;
+  for (const path of config.secretPaths ?? []) redactAt(redacted, path);
+  return redacted;
+}
+
+/** A value read from a file or an environment file becomes [REDACTED], whatever its key. */
+function redactAt(root: Record<string, unknown>, path: readonly (string | number)[]): void {
+  let holder: unknown = root;
+  for (const part of path.slice(0, -1)) {
+    if (holder === null || typeof holder !== 'object') return;
+    holder = (holder as Record<string | number, unknown>)[part];
+  }
+  const last = path[path.length - 1];
+  if (last === undefined || holder === null || typeof holder !== 'object') return;
+  const value = (holder as Record<string | number, unknown>)[last];
+  if (value !== undefined && value !== null && value !== '') (holder as Record<string | number, unknown>)[last] = REDACTED;
 }
 
 export function printConfig(config: AgentConfig): string {

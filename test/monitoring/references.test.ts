@@ -22,7 +22,7 @@ const POINTS = [
   point('backbone.message.transitions', '{message}', 'sum', { 'backbone.integration': 'INT-10', 'backbone.project': 'AP-20', 'backbone.from_state': 'receive', 'backbone.to_state': 'error' }),
 ];
 const LOGS: ReceivedLog[] = [{
-  eventName: 'backbone.message.transition', severityText: 'ERROR', severityNumber: 17, body: '', resource,
+  eventName: 'backbone.message.transition', severityText: 'ERROR', severityNumber: 17, body: '', resource, timeMs: 0,
   attributes: { 'event.name': 'backbone.message.transition', 'backbone.to_state': 'error' },
 }];
 

@@ -97,7 +97,7 @@ test('a condition that does not parse is an error at its line and column, saying
     // Column 41 is the "=" (the quote is at 11, the condition starts at 12).
     'agent.yaml:9:41: processors.filter.metrics.datapoint[1]: unexpected "=": expected == to compare',
     'agent.yaml:10:43: processors.filter.metrics.datapoint[2]: unknown path processed in the datapoint context: expected one of attributes["…"], resource.attributes["…"], metric.name, metric.description, metric.unit, metric.type',
-    'agent.yaml:11:54: processors.filter.metrics.datapoint[3]: invalid regular expression "(": Unterminated group',
+    'agent.yaml:11:54: processors.filter.metrics.datapoint[3]: invalid regular expression "(": missing closing ): `(`',
   ]);
 });
 

@@ -151,3 +151,54 @@ test('errors say what was expected, at the offset where it went wrong', () => {
     assert.equal(error.offset, offset, `offset of the error in ${condition}: ${error.message}`);
   }
 });
+
+test('IsMatch is RE2, as in the Collector: linear time on a pattern that makes a backtracking engine take seconds', () => {
+  // A JavaScript RegExp needs 2^34 steps for this: minutes. RE2 answers at once.
+  const name = `${'a'.repeat(34)}!`;
+  const started = performance.now();
+  assert.equal(log('IsMatch(attributes["name"], "(a+)+$")', record({ attributes: { name } })), false);
+  assert.equal(log('IsMatch(attributes["name"], "(a+)+!$")', record({ attributes: { name } })), true);
+  assert.ok(performance.now() - started < 500, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(log('IsMatch(body, "(?i)^message \\\\d+\\\\.bac")'), true, 'Go syntax: (?i), \\d');
+});
+
+test('what RE2 refuses (backreferences, lookarounds) and deep nesting are configuration errors at the pattern', () => {
+  const cases: [string, number, RegExp][] = [
+    ['IsMatch(body, "(a)\\\\1")', 14, /invalid regular expression "\(a\)\\\\1": invalid escape sequence: `\\1` \(IsMatch uses RE2, as the Collector does: no backreferences or lookarounds\)/],
+    ['IsMatch(body, "moved(?= to)")', 14, /invalid or unsupported Perl syntax: `\(\?=` \(IsMatch uses RE2/],
+    ['IsMatch(body, "(?<!x)y")', 14, /\(IsMatch uses RE2/],
+    [`IsMatch(body, "${'('.repeat(3000)}a${')'.repeat(3000)}")`, 14, /invalid regular expression "\(+…": expression nests too deeply/],
+  ];
+  for (const [condition, offset, message] of cases) {
+    const error = syntaxError(condition);
+    assert.match(error.message, message, condition.slice(0, 40));
+    assert.equal(error.offset, offset);
+  }
+});
+
+test('conditions nested thousands deep are refused with a message, not a stack overflow; long or-chains work', () => {
+  const cases: [string, number, RegExp][] = [
+    [`${'('.repeat(3000)}true${')'.repeat(3000)}`, 100, /the condition nests more than 100 levels deep \(parentheses and "not"\)/],
+    [`${'not '.repeat(3000)}true`, 400, /nests more than 100 levels deep/],
+    [`${'IsMatch('.repeat(3000)}body, "x")`, 800, /nests more than 100 levels deep \(converter calls inside converter calls\)/],
+  ];
+  for (const [condition, offset, message] of cases) {
+    const error = syntaxError(condition);
+    assert.match(error.message, message);
+    assert.equal(error.offset, offset);
+  }
+  assert.equal(log(`${'('.repeat(100)}true${')'.repeat(100)}`), true, '100 levels are fine');
+  const terms = Array.from({ length: 20_000 }, (_, i) => `attributes["count"] == ${i + 10}`);
+  assert.equal(log([...terms, 'attributes["count"] == 3'].join(' or ')), true);
+  assert.equal(log(terms.join(' and ')), false);
+});
+
+test('include/exclude globs are matched in linear time too', async () => {
+  const { globMatcher } = await import('../../src/processors/filter/factory.ts');
+  const matches = globMatcher(['backbone.scan.*', `${'a*'.repeat(12)}b`]);
+  const started = performance.now();
+  assert.equal(matches('a'.repeat(500)), false);
+  assert.ok(performance.now() - started < 500, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(matches('backbone.scan.duration'), true);
+  assert.equal(matches('backbone_scan_x'), false, 'the dot is a dot');
+});

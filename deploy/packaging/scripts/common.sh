@@ -91,7 +91,7 @@ print_next_steps() {
 backbone-otel-agent is installed, not started. Configure it, then start it:
   $CONFIG_DIR/config.yaml  (or one of /opt/backbone-otel-agent/config/examples/*.yaml)
   $CONFIG_DIR/agent.env    (the secrets it names; mode 0600)
-  backbone-otel validate --config $CONFIG_DIR/config.yaml
+  backbone-otel validate --config $CONFIG_DIR/config.yaml --env-file $CONFIG_DIR/agent.env
   systemctl enable --now backbone-otel-agent
 NEXT
 }

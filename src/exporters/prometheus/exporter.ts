@@ -3,13 +3,14 @@
 // format with the SDK's serializer when scraped; the names get their unit suffixes first
 // (naming.ts), which the SDK does not add. The server is started before the receivers, so
 // that a port already in use stops the agent clearly.
-import { createServer, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { AggregationTemporality, type AggregationTemporalitySelector, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
 import { ACCEPTED, DEFAULT_SHAPE } from '../../component/consumer.ts';
+import { type HttpServer, startHttpServer } from '../../component/http-server.ts';
 import { temporalityOf } from '../../pipeline/metric-source.ts';
-import { type PrometheusConfig, splitHostPort } from './config.ts';
+import type { PrometheusConfig } from './config.ts';
 import { withUnitSuffixes } from './naming.ts';
 import { SeriesStore } from './series-store.ts';
 
@@ -21,7 +22,7 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
   // The agent's own metrics (otelcol_*) are served beside the pipeline's, as the Collector serves its own.
   const self: MetricProducer | undefined = settings.selfMetrics?.(cumulative);
   const serializer = new PrometheusSerializer('', false, undefined, false, !config.with_scope_info);
-  let server: Server | undefined;
+  let server: HttpServer | undefined;
 
   const scrape = async (): Promise<string> => {
     const pipeline = store.snapshot();
@@ -37,7 +38,7 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
     return serializer.serialize(withUnitSuffixes(all));
   };
 
-  const handle: Parameters<typeof createServer>[1] = (request, response) => {
+  const handle: RequestListener = (request, response) => {
     if (request.method !== 'GET' || !(request.url ?? '').startsWith('/metrics')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
       return;
@@ -60,17 +61,11 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
     },
     shape: DEFAULT_SHAPE,
     async start() {
-      const { host, port } = splitHostPort(config.endpoint);
-      server = createServer(handle);
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', (error) => reject(new Error(`${settings.id}: cannot listen on ${config.endpoint}: ${error.message}`)));
-        server!.listen(port, host, resolve);
-      });
+      server = await startHttpServer(handle, { id: settings.id, endpoint: config.endpoint, log });
       log.info(`serving Prometheus metrics on http://${config.endpoint}/metrics`);
     },
     async shutdown() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      server?.closeAllConnections();
+      await server?.close();
     },
   };
 }

@@ -5,9 +5,9 @@
 // and pipeline's status, cause and since when; `liveness_path` (/livez) whether a restart is
 // called for. A liveness probe on the status would restart the agent in every Jira pod during
 // a long backend outage; a status that ignores the receivers said "ok" while the agent was blind.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExtensionFactory, StatusView } from '../../component/component.ts';
-import { splitHostPort } from '../../exporters/prometheus/config.ts';
+import { type HttpServer, startHttpServer } from '../../component/http-server.ts';
 import { type HealthCheckConfig, healthCheckConfigSchema } from './config.ts';
 import { type HealthOptions, healthReport, livenessReport } from './health-report.ts';
 
@@ -59,20 +59,15 @@ export const healthCheckExtensionFactory: ExtensionFactory<HealthCheckConfig> = 
   signals: [],
   configSchema: healthCheckConfigSchema,
   createExtension: ({ config, log, status, id }) => {
-    let server: Server | undefined;
+    let server: HttpServer | undefined;
     return {
       async start() {
-        server = createServer((request, response) => answerHealthRequest(request, response, config, status));
-        const { host, port } = splitHostPort(config.endpoint);
-        await new Promise<void>((resolve, reject) => {
-          server!.once('error', (error) => reject(new Error(`${id}: cannot listen on ${config.endpoint}: ${error.message}`)));
-          server!.listen(port, host, resolve);
-        });
+        // The server answers other methods than GET and HEAD itself (405).
+        server = await startHttpServer((request, response) => answerHealthRequest(request, response, config, status), { id, endpoint: config.endpoint, log });
         log.info(`health check on http://${config.endpoint}${config.path} (liveness: ${config.liveness_path})`);
       },
       async shutdown() {
-        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-        server?.closeAllConnections();
+        await server?.close();
       },
     };
   },

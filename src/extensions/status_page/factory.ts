@@ -6,10 +6,10 @@
 // It only reads: GET and HEAD, nothing it serves changes the agent. It never shows a secret
 // (no configuration values at all, only the file's path).
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { ExtensionFactory } from '../../component/component.ts';
-import { splitHostPort } from '../../exporters/prometheus/config.ts';
+import { type HttpServer, startHttpServer } from '../../component/http-server.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import { type StatusPageConfig, statusPageConfigSchema } from './config.ts';
 import { Observations } from './observations.ts';
@@ -32,7 +32,7 @@ export const statusPageExtensionFactory: ExtensionFactory<StatusPageConfig> = {
     if (observed === undefined) throw new Error(`${id}: the service did not hand over the receivers' data`);
     const observations = new Observations(config.recent_moves);
     let stopListening: (() => void) | undefined;
-    let server: Server | undefined;
+    let server: HttpServer | undefined;
     const expectedAuth = config.auth === undefined
       ? undefined
       : Buffer.from(`Basic ${Buffer.from(`${config.auth.basic.username}:${config.auth.basic.password}`).toString('base64')}`);
@@ -43,15 +43,8 @@ export const statusPageExtensionFactory: ExtensionFactory<StatusPageConfig> = {
       ageThresholdMs: config.age_threshold, healthGraceMs: HEALTH_GRACE_MS, moveFilter: filter,
     });
 
+    // Basic auth and the methods (GET, HEAD) are checked by the server before this runs.
     const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.writeHead(405, { allow: 'GET, HEAD' }).end();
-        return;
-      }
-      if (expectedAuth !== undefined && !authorized(request.headers.authorization, expectedAuth)) {
-        response.writeHead(401, { 'www-authenticate': 'Basic realm="backbone-otel status", charset="UTF-8"' }).end();
-        return;
-      }
       const url = new URL(request.url ?? '/', 'http://localhost');
       const filter = moveFilter(url.searchParams);
       if (url.pathname === '/') {
@@ -73,24 +66,21 @@ export const statusPageExtensionFactory: ExtensionFactory<StatusPageConfig> = {
     return {
       async start() {
         stopListening = observed.onLogRecord((record) => observations.take(record));
-        server = createServer((request, response) => {
+        server = await startHttpServer((request, response) => {
           handle(request, response).catch((error: unknown) => {
             log.problem('render', 'warn', `status page: ${(error as Error).message}`);
             if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
             response.end('the status page could not be built; see the agent log\n');
           });
-        });
-        const { host, port } = splitHostPort(config.endpoint);
-        await new Promise<void>((resolve, reject) => {
-          server!.once('error', (error) => reject(new Error(`${id}: cannot listen on ${config.endpoint}: ${error.message}`)));
-          server!.listen(port, host, resolve);
+        }, {
+          id, endpoint: config.endpoint, log, realm: 'backbone-otel status',
+          authorize: expectedAuth === undefined ? undefined : (request) => authorized(request.headers.authorization, expectedAuth),
         });
         log.info(`status page on http://${config.endpoint}/`);
       },
       async shutdown() {
         stopListening?.();
-        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-        server?.closeAllConnections();
+        await server?.close();
       },
     };
   },

@@ -4,6 +4,7 @@
 // which field they are (`\xff`, as file names that are not UTF-8 are shown) instead of
 // passing U+FFFD on into attribute values.
 import { isUtf8 } from 'node:buffer';
+import { shownAnswerText } from './redact-answer.ts';
 
 export interface InvalidBytes {
   count: number;
@@ -50,9 +51,13 @@ export function hasEscapedBytes(value: string): boolean {
   return ESCAPED.test(value);
 }
 
-/** The string with its escaped bytes shown as \xNN. */
+/**
+ * The string as it may be shown in the log and on the status page: its escaped bytes as \xNN,
+ * anything credential-like that the answer held [REDACTED], and cut to a length
+ * (redact-answer.ts). Every failure message passes here before it is said (api-client.ts).
+ */
 export function showEscapedBytes(value: string): string {
-  return value.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - ESCAPE_BASE).toString(16).padStart(2, '0')}`);
+  return shownAnswerText(value.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - ESCAPE_BASE).toString(16).padStart(2, '0')}`));
 }
 
 /** The length of the well-formed UTF-8 sequence at `i` (Unicode table 3-7), or 0. */

@@ -4,6 +4,7 @@
 // as the context can read name, attributes, resource attributes, severity or body from it.
 // Paths, enums and converters are checked while compiling, so that a condition that names a
 // field the context lacks is a configuration error, not a surprise at run time.
+import { RE2JS, RE2JSException } from 're2js';
 import { OttlSyntaxError } from './lexer.ts';
 import { type ComparisonOperator, type ConditionNode, parseCondition, type ValueNode } from './parser.ts';
 
@@ -33,14 +34,12 @@ export function compileCondition<T>(source: string, context: OttlContext<T>): Pr
 function compileNode<T>(node: ConditionNode, context: OttlContext<T>): Predicate<T> {
   switch (node.kind) {
     case 'or': {
-      const left = compileNode(node.left, context);
-      const right = compileNode(node.right, context);
-      return (item) => left(item) || right(item);
+      const operands = chain(node, 'or').map((operand) => compileNode(operand, context));
+      return (item) => operands.some((matches) => matches(item));
     }
     case 'and': {
-      const left = compileNode(node.left, context);
-      const right = compileNode(node.right, context);
-      return (item) => left(item) && right(item);
+      const operands = chain(node, 'and').map((operand) => compileNode(operand, context));
+      return (item) => operands.every((matches) => matches(item));
     }
     case 'not': {
       const operand = compileNode(node.operand, context);
@@ -57,6 +56,22 @@ function compileNode<T>(node: ConditionNode, context: OttlContext<T>): Predicate
       return (item) => value(item) === true;
     }
   }
+}
+
+/**
+ * `a or b or c …` as the list [a, b, c, …], read without recursion: the parser builds such a
+ * chain as a left-leaning tree as deep as the chain is long, which recursing into would
+ * overflow the stack for a few thousand terms.
+ */
+function chain(node: ConditionNode, kind: 'or' | 'and'): ConditionNode[] {
+  const operands: ConditionNode[] = [];
+  let current = node;
+  while (current.kind === kind) {
+    operands.push(current.right);
+    current = current.left;
+  }
+  operands.push(current);
+  return operands.reverse();
 }
 
 function compileValue<T>(node: ValueNode, context: OttlContext<T>): Getter<T> {
@@ -123,14 +138,27 @@ function compileCall<T>(node: Extract<ValueNode, { kind: 'call' }>, context: Ott
   throw new OttlSyntaxError(`unknown converter ${node.name}: expected IsMatch`, node.offset);
 }
 
-/** Go's RE2 syntax mostly reads the same in JavaScript; a leading (?i) becomes the i flag. */
-function compileRegex(pattern: string, offset: number): RegExp {
-  const insensitive = pattern.startsWith('(?i)');
+/**
+ * IsMatch's patterns are RE2, as in the Collector (Go's regexp): matched in time linear in the
+ * text, whatever the pattern, so that no pattern can stall the agent on a long name (a
+ * JavaScript RegExp backtracks: "(a+)+$" takes seconds on 30 characters). re2js is RE2 in
+ * plain JavaScript. RE2 refuses what needs backtracking (backreferences, lookarounds) and
+ * nesting deeper than 1000, with a message that says which; (?i) and the other flags work as in Go.
+ */
+function compileRegex(pattern: string, offset: number): RE2JS {
   try {
-    return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? 'iu' : 'u');
+    return RE2JS.compile(pattern);
   } catch (error) {
-    throw new OttlSyntaxError(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`, offset);
+    if (!(error instanceof RE2JSException) && !(error instanceof RangeError)) throw error;
+    const reason = error instanceof RangeError ? 'expression nests too deeply' : error.message.replace(/^error parsing regexp: /, '');
+    const hint = /\\[1-9]|\(\?(?:[=!]|<[=!])/.test(pattern) ? ' (IsMatch uses RE2, as the Collector does: no backreferences or lookarounds)' : '';
+    throw new OttlSyntaxError(`invalid regular expression ${JSON.stringify(cut(pattern))}: ${reason}${hint}`, offset);
   }
+}
+
+/** A pattern quoted in a message: a pathological one may be thousands of characters long. */
+function cut(pattern: string): string {
+  return pattern.length > 80 ? `${pattern.slice(0, 79)}…` : pattern;
 }
 
 /** As IsMatch converts what is not a string: numbers and booleans as written, maps and lists as JSON. */

@@ -12,10 +12,17 @@
 //   path       = ident { "." ident } { "[" key "]" }
 //   key        = string | int
 //
+// Parentheses, `not` and converter calls may nest MAX_NESTING deep: each level is a few calls deep in this
+// parser, and thousands of them would overflow the stack (a RangeError instead of a
+// configuration error); no condition a person writes comes near it.
+//
 // `not` binds tighter than `and`, and `and` tighter than `or`, as in OTTL. A term without an
 // operator must be a boolean: `true`, `false` or a converter call (OTTL does not take a bare
 // path as a condition).
 import { OttlSyntaxError, type Token, tokenize } from './lexer.ts';
+
+/** How deep parentheses and `not` may nest in one condition. */
+export const MAX_NESTING = 100;
 
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -57,6 +64,7 @@ const isUpper = (text: string) => /^[A-Z]/.test(text);
 class Parser {
   private readonly tokens: Token[];
   private position = 0;
+  private depth = 0;
 
   constructor(tokens: Token[]) {
     this.tokens = tokens;
@@ -107,15 +115,20 @@ class Parser {
   }
 
   private term(): ConditionNode {
-    if (this.isWord('not')) {
-      this.next();
-      return { kind: 'not', operand: this.term() };
-    }
-    if (this.isPunct('(')) {
-      this.next();
-      const inner = this.or();
-      this.expectPunct(')', '")" to close the "("');
-      return inner;
+    if (this.isWord('not') || this.isPunct('(')) {
+      const opening = this.next();
+      if (++this.depth > MAX_NESTING) {
+        throw new OttlSyntaxError(`the condition nests more than ${MAX_NESTING} levels deep (parentheses and "not"): write it flatter, or split it into several conditions`, opening.offset);
+      }
+      let node: ConditionNode;
+      if (opening.text === 'not') {
+        node = { kind: 'not', operand: this.term() };
+      } else {
+        node = this.or();
+        this.expectPunct(')', '")" to close the "("');
+      }
+      this.depth--;
+      return node;
     }
     const left = this.value();
     const token = this.peek();
@@ -156,6 +169,9 @@ class Parser {
         throw new OttlSyntaxError(`"${word}(...)" is an editor: conditions take converters only (names starting with an uppercase letter, such as IsMatch)`, token.offset);
       }
       this.next();
+      if (++this.depth > MAX_NESTING) {
+        throw new OttlSyntaxError(`the condition nests more than ${MAX_NESTING} levels deep (converter calls inside converter calls): write it flatter`, token.offset);
+      }
       const args: ValueNode[] = [];
       if (!this.isPunct(')')) {
         args.push(this.value());
@@ -165,6 +181,7 @@ class Parser {
         }
       }
       this.expectPunct(')', `"," or ")" to close the arguments of ${word}`);
+      this.depth--;
       return { kind: 'call', name: word, args, keys: this.keys(), offset: token.offset };
     }
     if (isUpper(word)) return { kind: 'enum', name: word, offset: token.offset };
