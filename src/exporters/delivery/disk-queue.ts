@@ -13,11 +13,12 @@
 // answers that it could not write, the exporter refuses the batch (disk_full), and the
 // receiver that promises its records (backbone_events) keeps them and hands them on again.
 // The fsyncs run off the event loop (storage/durable-file.ts).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { crashPoint } from '../../storage/crash-point.ts';
+import type { FolderLock } from '../../storage/folder-lock.ts';
 import { writeFileDurably } from '../../storage/durable-file.ts';
 import type { Payload } from './payload.ts';
 import { checkFrame, encodeFrame, fileName, itemsInHeader, readHeader, readKeys } from './queue-file.ts';
@@ -33,37 +34,22 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
   readonly dir: string;
   private readonly log: AgentLog;
   private nextSeq = 1;
-  private readonly lockFile: string;
+  /** Taken by the exporter before the queue is opened (folder-lock.ts); released when it closes. */
+  private readonly lock: FolderLock | undefined;
   private readonly journal: SentJournal;
   /** Keys of sent requests that the journal could not take yet (the disk is full), and their files, removed once it did. */
   private unjournaled: string[] = [];
   private sentFiles: string[] = [];
 
-  /** Opens (creating) the folder, takes its lock and finds the requests an earlier run left. */
-  constructor(dir: string, capacity: { items: number; bytes: number }, log: AgentLog) {
+  /** Opens (creating) the folder and finds the requests an earlier run left. */
+  constructor(dir: string, capacity: { items: number; bytes: number }, log: AgentLog, lock?: FolderLock) {
     super(capacity);
     this.dir = dir;
     this.log = log;
+    this.lock = lock;
     mkdirSync(dir, { recursive: true });
-    this.lockFile = path.join(dir, 'lock');
     this.journal = new SentJournal(dir);
-    this.lock();
     this.recover();
-  }
-
-  private lock(): void {
-    try {
-      writeFileSync(this.lockFile, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number(readFileSync(this.lockFile, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`the disk queue ${this.dir} is in use by process ${holder}; give each agent its own storage folder`);
-    }
-    // Left by a process that is gone (killed, or this one's own earlier life in a container).
-    writeFileSync(this.lockFile, String(process.pid));
   }
 
   private recover(): void {
@@ -178,11 +164,7 @@ export class DiskQueue extends BoundedQueue<DiskEntry> {
 
   async close(): Promise<void> {
     await this.journalPending();
-    try {
-      if (readFileSync(this.lockFile, 'utf8').trim() === String(process.pid)) rmSync(this.lockFile, { force: true });
-    } catch {
-      // Already gone.
-    }
+    await this.lock?.release();
   }
 }
 
@@ -196,11 +178,3 @@ function freeSpace(dir: string): string {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -5,13 +5,14 @@
 // the queue's (accepted once kept as promised: a disk queue fsynced it), so the pipeline waits
 // for the disk, never for the network. The queue's consumer does the sending, the retrying and
 // the counting.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { ExporterSettings, LogsExporter, MetricsExporter } from '../../component/component.ts';
 import {
   ACCEPTED, type Answer, countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer, refused,
 } from '../../component/consumer.ts';
 import { type Gatherer, type Gathering, logsGatherer, metricsGatherer } from '../../component/gatherer.ts';
+import { acquireFolderLock, type FolderLock } from '../../storage/folder-lock.ts';
+import { storageEntry } from '../../storage/storage-name.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import type { DeliverySettings } from './config.ts';
 import { Delivery } from './delivery.ts';
@@ -33,10 +34,13 @@ export interface PushConfig extends DeliverySettings {
   tls: { ca_file: string; insecure_skip_verify: boolean };
 }
 
-/** The folder of one exporter's queue in one pipeline: <storage>/<exporter id>/<pipeline id>. */
-export function queueDirectory(storage: string, exporterId: string, pipeline: string): string {
-  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_');
-  return path.join(storage, safe(exporterId), safe(pipeline));
+/**
+ * The folder of one exporter's queue in one pipeline: <storage>/<exporter id>/<pipeline id>,
+ * each named one-to-one from its id (storage-name.ts: otlphttp/a:b and otlphttp/a_b differ).
+ */
+export function queueDirectory(storage: string, exporterId: string, pipeline: string, onRenamed?: (from: string, to: string) => void): string {
+  const options = onRenamed ? { onRenamed } : {};
+  return storageEntry(storageEntry(storage, exporterId, options), pipeline, options);
 }
 
 class DeliveryHandle {
@@ -44,6 +48,7 @@ class DeliveryHandle {
   private readonly signal: SignalKind;
   private readonly url: string;
   private delivery: Delivery | undefined;
+  private lock: FolderLock | undefined;
 
   constructor(settings: ExporterSettings<PushConfig>, signal: SignalKind, url: string) {
     this.settings = settings;
@@ -56,14 +61,37 @@ class DeliveryHandle {
     return { encoding: config.encoding, compression: config.compression, maxRequestSize: config.max_request_size };
   }
 
-  /** Opens the queue (a disk queue: takes its lock, finds what an earlier run left) and starts sending. */
+  /**
+   * A disk queue's folder is locked before it is opened: a lock that also holds between two
+   * agents that are each PID 1 of their container (folder-lock.ts).
+   */
+  async start(): Promise<void> {
+    const { config, id, pipeline, log } = this.settings;
+    if (config.storage !== undefined && this.lock === undefined) {
+      const dir = this.queueDir();
+      mkdirSync(dir, { recursive: true });
+      this.lock = await acquireFolderLock(dir, {
+        name: 'queue.lock', purpose: `the disk queue of ${id} in pipeline ${pipeline}`,
+        onLost: (reason) => log.error(`the lock of the disk queue ${dir} was lost (${reason}): another agent may be using it; give each agent its own storage folder`),
+        onWait: (owner) => log.info(`the disk queue ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
+      });
+    }
+    this.open();
+  }
+
+  private queueDir(): string {
+    const { config, id, pipeline, log } = this.settings;
+    return queueDirectory(config.storage!, id, pipeline, (from, to) => log.info(`${from} was named by an earlier version: renamed to ${to}`));
+  }
+
+  /** Opens the queue (a disk queue: finds what an earlier run left) and starts sending. */
   open(): Delivery {
     if (this.delivery) return this.delivery;
     const { config, log, stats, status, id, pipeline } = this.settings;
     const capacity = { items: config.sending_queue.queue_size, bytes: config.sending_queue.max_size };
     const queue = config.storage === undefined
       ? new MemoryQueue(capacity)
-      : new DiskQueue(queueDirectory(config.storage, id, pipeline), capacity, log);
+      : new DiskQueue(this.queueDir(), capacity, log, this.lock);
     const ca = config.tls.ca_file === '' ? undefined : readFileSync(config.tls.ca_file);
     const sender = new HttpSender({
       url: this.url, headers: config.headers, timeoutMs: config.timeout, ca,
@@ -185,7 +213,7 @@ export function createQueuedMetricsExporter(settings: ExporterSettings<PushConfi
   return {
     consumer,
     shape: { temporality: settings.config.temporality, histogram: settings.config.histogram },
-    start: async () => { handle.open(); },
+    start: () => handle.start(),
     shutdown: () => consumer.close(),
   };
 }
@@ -195,7 +223,7 @@ export function createQueuedLogsExporter(settings: ExporterSettings<PushConfig>,
   const consumer = new QueuedLogs(handle, settings);
   return {
     consumer,
-    start: async () => { handle.open(); },
+    start: () => handle.start(),
     shutdown: () => consumer.close(),
   };
 }

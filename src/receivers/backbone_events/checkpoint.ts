@@ -5,6 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import type { StoredMove } from './reported-store.ts';
+import { storageEntry } from '../../storage/storage-name.ts';
 import { describe, errorCode, type WatcherFs } from './watcher-fs.ts';
 
 // Version 2 keeps the messages per folder (the folder's path once, then its names, since and
@@ -64,8 +65,9 @@ export type LoadResult =
   | { kind: 'loaded'; checkpoint: Checkpoint }
   | { kind: 'fresh'; reason: string };
 
-export function checkpointPath(storage: string, componentId: string): string {
-  return path.join(storage, `${componentId.replace(/[^A-Za-z0-9._-]/g, '_')}.checkpoint.json`);
+/** The checkpoint of one receiver in `storage`, named one-to-one from its id (storage-name.ts). */
+export function checkpointPath(storage: string, componentId: string, onRenamed?: (from: string, to: string) => void): string {
+  return storageEntry(storage, componentId, { suffix: '.checkpoint.json', ...(onRenamed ? { onRenamed } : {}) });
 }
 
 export async function loadCheckpoint(fs: WatcherFs, file: string, layout: string): Promise<LoadResult> {

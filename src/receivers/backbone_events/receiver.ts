@@ -10,6 +10,8 @@ import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
 import type { Answer } from '../../component/consumer.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
+import { acquireFolderLock, type FolderLock } from '../../storage/folder-lock.ts';
+import { storageName } from '../../storage/storage-name.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, histogram, observableGauge } from '../../telemetry/instruments.ts';
 import { layoutSpec } from '../../backbone/layout-config.ts';
@@ -73,6 +75,7 @@ export class EventsReceiver implements Lifecycle {
   /** Where what was reported is written (undefined without storage). */
   private store: ReportedStore | undefined;
   private readonly delivery: MoveDelivery;
+  private lock: FolderLock | undefined;
   /** Leader election: the checkpoints of earlier terms are removed once this term wrote its own. */
   private olderTermsRemoved = false;
   private activeProblems = new Set<string>();
@@ -146,7 +149,15 @@ export class EventsReceiver implements Lifecycle {
       if (isInside(storage, root)) {
         throw new Error(`storage ${this.config.storage} is under the Backbone root ${this.config.root} (${storage}): the agent never writes there; choose a folder outside it, for example /var/lib/backbone-otel`);
       }
-      checkpointFile = checkpointPath(path.resolve(this.config.storage), this.id);
+      const dir = path.resolve(this.config.storage);
+      await this.fs.mkdir(dir);
+      // One agent per storage: a lock that also holds between containers that are each PID 1.
+      this.lock = await acquireFolderLock(dir, {
+        name: `${storageName(this.id)}.checkpoint.lock`, purpose: `the checkpoint of ${this.id}`,
+        onLost: (reason) => this.log.error(`the lock of the checkpoint in ${dir} was lost (${reason}): another agent may be using this storage; give each agent its own`),
+        onWait: (owner) => this.log.info(`the checkpoint in ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
+      });
+      checkpointFile = checkpointPath(dir, this.id, (from, to) => this.log.info(`${from} was named by an earlier version: renamed to ${to}`));
     }
 
     this.fsType = await detectFsType(this.fs, this.root, this.mountsFile);
@@ -209,6 +220,7 @@ export class EventsReceiver implements Lifecycle {
     await this.pumping;
     // What was reported is what the next start compares with; what is not yet accepted is handed on again then.
     if (this.initialized) await this.delivery.stop();
+    await this.lock?.release();
   }
 
   /** Lists the tree now and waits for the result (tests; and what every timer does). */
