@@ -64,6 +64,7 @@ receivers:
     root: ${root}
     watch_method: poll
     poll_interval: 500ms
+    collection_interval: 1s
   backbone_rest:
     endpoint: ${api.url}
     auth:

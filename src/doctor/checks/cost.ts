@@ -14,7 +14,7 @@ import type { Check } from '../report.ts';
 import type { DoctorTarget } from '../target.ts';
 
 /** Uncompressed OTLP bytes of one backbone.message.transition record, as docs/cost.md measures it. */
-export const BYTES_PER_LOG_RECORD = 500;
+export const BYTES_PER_LOG_RECORD = 400;
 /** The REST receiver's series per integration: status, and per connector (2) online, reconnecting, issues in error, 3 routes, 2 processing. */
 export const REST_SERIES_PER_INTEGRATION = 17;
 /** backbone.api.request.duration: one series per endpoint and answer a poll uses. */
