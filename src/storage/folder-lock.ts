@@ -404,3 +404,9 @@ function codeOf(error: unknown): string | undefined {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** A full or read-only disk: the lock cannot be written there, though the folder may still be read. */
+export function isWriteFailure(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS';
+}

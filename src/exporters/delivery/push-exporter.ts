@@ -11,7 +11,7 @@ import {
   ACCEPTED, type Answer, countPoints, type LogBatch, type LogsConsumer, type MetricBatch, type MetricsConsumer, refused,
 } from '../../component/consumer.ts';
 import { type Gatherer, type Gathering, logsGatherer, metricsGatherer } from '../../component/gatherer.ts';
-import { acquireFolderLock, type FolderLock } from '../../storage/folder-lock.ts';
+import { acquireFolderLock, type FolderLock, isWriteFailure } from '../../storage/folder-lock.ts';
 import { storageEntry } from '../../storage/storage-name.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import type { DeliverySettings } from './config.ts';
@@ -70,11 +70,17 @@ class DeliveryHandle {
     if (config.storage !== undefined && this.lock === undefined) {
       const dir = this.queueDir();
       mkdirSync(dir, { recursive: true });
-      this.lock = await acquireFolderLock(dir, {
-        name: 'queue.lock', purpose: `the disk queue of ${id} in pipeline ${pipeline}`,
-        onLost: (reason) => log.error(`the lock of the disk queue ${dir} was lost (${reason}): another agent may be using it; give each agent its own storage folder`),
-        onWait: (owner) => log.info(`the disk queue ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
-      });
+      try {
+        this.lock = await acquireFolderLock(dir, {
+          name: 'queue.lock', purpose: `the disk queue of ${id} in pipeline ${pipeline}`,
+          onLost: (reason) => log.error(`the lock of the disk queue ${dir} was lost (${reason}): another agent may be using it; give each agent its own storage folder`),
+          onWait: (owner) => log.info(`the disk queue ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
+        });
+      } catch (error) {
+        // A full disk must not keep the agent from starting: what is queued there is still sent.
+        if (!isWriteFailure(error)) throw error;
+        log.warn(`cannot lock the disk queue ${dir}: ${(error as Error).message}; starting without the lock (the disk is full: nothing else can write there either)`);
+      }
     }
     this.open();
   }

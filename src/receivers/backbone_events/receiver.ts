@@ -10,7 +10,7 @@ import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import type { Lifecycle, ReceiverHost } from '../../component/component.ts';
 import type { Answer } from '../../component/consumer.ts';
 import type { AgentLog } from '../../diagnostics/agent-log.ts';
-import { acquireFolderLock, type FolderLock } from '../../storage/folder-lock.ts';
+import { acquireFolderLock, type FolderLock, isWriteFailure } from '../../storage/folder-lock.ts';
 import { storageName } from '../../storage/storage-name.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, histogram, observableGauge } from '../../telemetry/instruments.ts';
@@ -152,11 +152,17 @@ export class EventsReceiver implements Lifecycle {
       const dir = path.resolve(this.config.storage);
       await this.fs.mkdir(dir);
       // One agent per storage: a lock that also holds between containers that are each PID 1.
-      this.lock = await acquireFolderLock(dir, {
-        name: `${storageName(this.id)}.checkpoint.lock`, purpose: `the checkpoint of ${this.id}`,
-        onLost: (reason) => this.log.error(`the lock of the checkpoint in ${dir} was lost (${reason}): another agent may be using this storage; give each agent its own`),
-        onWait: (owner) => this.log.info(`the checkpoint in ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
-      });
+      try {
+        this.lock = await acquireFolderLock(dir, {
+          name: `${storageName(this.id)}.checkpoint.lock`, purpose: `the checkpoint of ${this.id}`,
+          onLost: (reason) => this.log.error(`the lock of the checkpoint in ${dir} was lost (${reason}): another agent may be using this storage; give each agent its own`),
+          onWait: (owner) => this.log.info(`the checkpoint in ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
+        });
+      } catch (error) {
+        // A full disk must not keep the watcher from starting: its moves wait in memory until they can be written.
+        if (!isWriteFailure(error)) throw error;
+        this.log.warn(`cannot lock the checkpoint in ${dir}: ${describe(error)}; starting without the lock (the disk is full: nothing else can write there either)`);
+      }
       checkpointFile = checkpointPath(dir, this.id, (from, to) => this.log.info(`${from} was named by an earlier version: renamed to ${to}`));
     }
 
