@@ -5,7 +5,7 @@
 // quadratic: the agent checks duplicates itself). A quarter of the file shows that the time grows
 // in proportion to the size (it was quadratic in the number of keys: 30,000 keys took 9 s).
 import { parseDocument } from 'yaml';
-import { registry } from '../src/component/registry.ts';
+import { registry } from '../src/components.ts';
 import { loadConfigText } from '../src/config/load-config.ts';
 import { formatTable, median, type Row, say, writeResults } from './bench-kit.ts';
 

@@ -15,7 +15,7 @@
 //   service.name `service`.
 // - New Relic (New Relic, "OpenTelemetry metrics in New Relic"): names and attributes as sent,
 //   resource attributes alike, in the Metric event type; log records in Log.
-import { TELEMETRY } from '../src/telemetry/catalog.ts';
+import { TELEMETRY } from '../src/components.ts';
 import type { MetricDeclaration, MetricKind } from '../src/telemetry/declaration.ts';
 import { AGENT, SERVICE } from './model.ts';
 

@@ -1,5 +1,5 @@
 // node scripts/generate-config-docs.ts: writes docs/configuration.md, the configuration
-// reference, from the components the agent knows (src/component/registry.ts). For each
+// reference, from the components the agent knows (src/components.ts). For each
 // component: its keys, types, bounds and enums from zod's z.toJSONSchema of its configSchema;
 // its defaults as YAML would spell them (the schema decodes a minimal configuration and
 // encodes it back, as print-config does); the description of each key from the comment above
@@ -14,7 +14,7 @@ import ts from 'typescript';
 import * as z from 'zod';
 import { stringify } from 'yaml';
 import type { AnyFactory } from '../src/component/component.ts';
-import { registry } from '../src/component/registry.ts';
+import { registry } from '../src/components.ts';
 import { redact } from '../src/config/print-config.ts';
 import { serviceSchema } from '../src/config/service-schema.ts';
 import { PASS_THROUGH } from '../src/exporters/otlphttp/preset.ts';
@@ -233,7 +233,7 @@ function keyTable(schema: z.ZodType, minimal: Record<string, unknown>, docs: Map
 }
 
 function importsOfRegistry(): { name: string; file: string }[] {
-  const file = path.join(ROOT, 'src', 'component', 'registry.ts');
+  const file = path.join(ROOT, 'src', 'components.ts');
   const text = readFileSync(file, 'utf8');
   return [...text.matchAll(/^import \{ (\w+Factory) \} from '([^']+)';$/gm)]
     .map(([, name, relative]) => ({ name: name!, file: path.resolve(path.dirname(file), relative!) }));

@@ -1,5 +1,5 @@
 // The commands of backbone-otel: what each takes, says about itself in --help, and does.
-import { registry } from '../component/registry.ts';
+import { registry } from '../components.ts';
 import { ConfigError } from '../config/config-issue.ts';
 import { applyEnvFile } from '../config/env-file.ts';
 import { type AgentConfig, loadConfigFile } from '../config/load-config.ts';

@@ -297,11 +297,76 @@ export interface ExtensionSettings<Config> extends ComponentSettings<Config> {
   observed?: ObservedTelemetry;
 }
 
+/**
+ * What the service and the leadership runner say of a component besides what it says itself:
+ * that it is starting, that it started (ok unless it reported something meanwhile, as the
+ * Collector's ReportOKIfStarting), and that it stands by on an agent that does not lead.
+ */
+export interface ComponentStatusControl extends ComponentStatusReporter {
+  starting(): void;
+  okIfStarting(): void;
+  standby(): void;
+  /** A reporter for the component itself that lets nothing through while `open()` is false (a leader-only receiver after its term). */
+  gated(open: () => boolean): ComponentStatusReporter;
+}
+
+/** A receiver the service hands to a leadership runner instead of starting it. */
+export interface LeaderOnlyReceiver {
+  id: string;
+  /** Its configuration. */
+  config: unknown;
+  /** Where it writes, before gating. */
+  host: ReceiverHost;
+  /** Makes one instance (one per term). */
+  create(host: ReceiverHost): Lifecycle;
+  /** Flushes the logs pipelines it is in. */
+  flush(): Promise<void>;
+  status: ComponentStatusControl;
+}
+
+/** What an extension that elects a leader is told of the configuration. */
+export interface LeadershipContext {
+  /** Every receiver of the configuration, with its factory and configuration. */
+  receivers: ReadonlyMap<string, { factory: ReceiverFactory; config: unknown }>;
+  /** service.leader_election: the receivers that run on the leader only (undefined: those whose factory says leaderOnly). */
+  elected: readonly string[] | undefined;
+  log: AgentLog;
+}
+
+/**
+ * What an extension that elects a leader (leader_election) offers the service: it runs some
+ * receivers on the leader only, starting an instance per term. The service knows it by this
+ * interface alone, as the Collector's service knows extensions by the interfaces they implement.
+ */
+export interface LeadershipRunner {
+  /** True when receiver `id` runs on the leader only. */
+  elects(id: string): boolean;
+  add(receiver: LeaderOnlyReceiver): void;
+  /** Receivers that run on the leader only. */
+  readonly size: number;
+  /** Finds its extension among the running ones; `report` hands the leader gauge and records on. */
+  bind(extensions: readonly { component: Lifecycle }[], meter: Meter, logger: Logger, report: () => Promise<void>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The running instance of a leader-only receiver (on the leader). */
+  receiver(id: string): Lifecycle | undefined;
+}
+
 export interface ExtensionFactory<Config = unknown> extends FactoryBase<Config> {
   kind: 'extension';
+  /** Set when it elects a leader among several agents: the service hands it the leader-only receivers. */
+  leadership?: (context: LeadershipContext) => LeadershipRunner;
   /** Set when it shows what the receivers report (status_page): the service then hands it ExtensionSettings.observed. */
   observesReceivers?: boolean;
   createExtension(settings: ExtensionSettings<Config>): Lifecycle;
 }
 
 export type AnyFactory = ReceiverFactory | ExporterFactory | ProcessorFactory | ExtensionFactory;
+
+/** Every component type the agent knows, by kind (made in src/components.ts, the one file that imports every factory). */
+export interface Registry {
+  receivers: ReadonlyMap<string, ReceiverFactory>;
+  processors: ReadonlyMap<string, ProcessorFactory>;
+  exporters: ReadonlyMap<string, ExporterFactory>;
+  extensions: ReadonlyMap<string, ExtensionFactory>;
+}

@@ -10,7 +10,7 @@
 // must handle (a memory_limiter, a full queue or disk, a batch that can never be taken). A
 // stage that drops records on purpose (a filter) answers accepted: they need no keeping.
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, InstrumentType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 /** One collection of one source: the resource, and its scopes with their metrics and data points. */
 export type MetricBatch = ResourceMetrics;
@@ -30,6 +30,22 @@ export interface MetricShape {
 }
 
 export const DEFAULT_SHAPE: MetricShape = { temporality: 'cumulative', histogram: 'explicit' };
+
+/**
+ * Observable gauges are collected with delta temporality, so that a series a callback no
+ * longer observes (a project folder that was removed) is simply absent from the next batch;
+ * with cumulative temporality the SDK repeats its last value for ever. OTLP gauges carry no
+ * temporality, so nothing else changes. With `delta`, counters and histograms are delta;
+ * up-down counters stay cumulative, as the SDK's delta preference and New Relic's and
+ * Datadog's guidance have it.
+ */
+export function temporalityOf(shape: MetricShape, instrument: InstrumentType): AggregationTemporality {
+  if (instrument === InstrumentType.OBSERVABLE_GAUGE) return AggregationTemporality.DELTA;
+  if (shape.temporality === 'cumulative') return AggregationTemporality.CUMULATIVE;
+  return instrument === InstrumentType.UP_DOWN_COUNTER || instrument === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
+    ? AggregationTemporality.CUMULATIVE
+    : AggregationTemporality.DELTA;
+}
 
 /** A key that is equal for equal shapes. */
 export function shapeKey(shape: MetricShape): string {

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Scalar, visit } from 'yaml';
 import type { AnyFactory, Claim, ExporterFactory, ExtensionFactory, FactoryBase, ProcessorFactory, ReceiverFactory, ResolveContext } from '../component/component.ts';
 import { type ComponentId, type ComponentKind, parseComponentId, type Signal } from '../component/component-id.ts';
-import type { Registry } from '../component/registry.ts';
+import type { Registry } from '../component/component.ts';
 import { ConfigError, type ConfigIssue, formatPath } from './config-issue.ts';
 import { type DuplicateKey, duplicateKeysOf } from './duplicate-keys.ts';
 import { type ExpandedValue, expandEnvironment, maskReferences } from './env-expansion.ts';

@@ -82,3 +82,10 @@ export function retiredKey(instead: string) {
 
 /** What replaced export_interval, said where it is written. */
 export const EXPORT_INTERVAL_RETIRED = 'metrics leave when a receiver collects them. To send less often, raise the receivers\' collection_interval (service.telemetry.metrics.interval for the agent\'s own); for fewer, larger requests, add a batch processor (docs/pipeline.md)';
+
+/** The host and port of a host:port endpoint (an empty host listens on every address). */
+export function splitHostPort(endpoint: string): { host: string; port: number } {
+  const colon = endpoint.lastIndexOf(':');
+  const host = endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(endpoint.slice(colon + 1)) };
+}

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registry } from '../component/registry.ts';
+import { registry } from '../components.ts';
 import { loadConfigFile } from '../config/load-config.ts';
 import { AgentLog } from '../diagnostics/agent-log.ts';
 import { runUntilSignal } from '../pipeline/run-until-signal.ts';

@@ -2,7 +2,7 @@
 // --jira-url and --otlp-endpoint; the report goes to stdout as text, or as JSON with --json.
 // Exit code 0 when nothing failed, 1 when something did; a configuration that cannot be
 // loaded throws ConfigError (exit 2, as for validate).
-import { registry } from '../component/registry.ts';
+import { registry } from '../components.ts';
 import { ConfigError } from '../config/config-issue.ts';
 import { loadConfigFile } from '../config/load-config.ts';
 import { runDoctor } from './doctor.ts';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { layoutSpec } from '../backbone/layout-config.ts';
 import type { Signal } from '../component/component-id.ts';
-import type { Registry } from '../component/registry.ts';
+import type { Registry } from '../component/component.ts';
 import { ConfigError } from '../config/config-issue.ts';
 import { type AgentConfig, loadConfigText } from '../config/load-config.ts';
 import { createOtlpMetricsExporter } from '../exporters/otlphttp/exporter.ts';

@@ -6,23 +6,12 @@
 // recovery_duration" is known, while the cause it carries is the latest.
 import type { ComponentKind } from '../component/component-id.ts';
 import type {
-  ComponentState, ComponentStatus, ComponentStatusReporter, PipelineMembers, StatusView,
+  ComponentState, ComponentStatus, ComponentStatusControl, ComponentStatusReporter, PipelineMembers, StatusView,
 } from '../component/component.ts';
 
-type AgentState = 'starting' | 'running' | 'stopping' | 'stopped';
+export type { ComponentStatusControl };
 
-/**
- * What the service and the leadership controller say of a component besides what it says
- * itself: that it is starting, that it started (ok unless it reported something meanwhile, as
- * the Collector's ReportOKIfStarting), and that it stands by on an agent that does not lead.
- */
-export interface ComponentStatusControl extends ComponentStatusReporter {
-  starting(): void;
-  okIfStarting(): void;
-  standby(): void;
-  /** A reporter for the component itself that lets nothing through while `open()` is false (a leader-only receiver after its term). */
-  gated(open: () => boolean): ComponentStatusReporter;
-}
+type AgentState = 'starting' | 'running' | 'stopping' | 'stopped';
 
 export class StatusBoard implements StatusView {
   private agentState: AgentState = 'starting';

@@ -8,25 +8,10 @@ import type { Resource } from '@opentelemetry/resources';
 import {
   type AggregationOption, AggregationTemporality, AggregationType, InstrumentType, MeterProvider, MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { type Answer, type MetricBatch, type MetricShape, shapeKey } from '../component/consumer.ts';
+import { type Answer, type MetricBatch, type MetricShape, shapeKey, temporalityOf } from '../component/consumer.ts';
 import { cardinalitySelector } from '../telemetry/cardinality.ts';
 import { AGENT_VERSION } from '../version.ts';
 
-/**
- * Observable gauges are collected with delta temporality, so that a series a callback no
- * longer observes (a project folder that was removed) is simply absent from the next batch;
- * with cumulative temporality the SDK repeats its last value for ever. OTLP gauges carry no
- * temporality, so nothing else changes. With `delta`, counters and histograms are delta;
- * up-down counters stay cumulative, as the SDK's delta preference and New Relic's and
- * Datadog's guidance have it.
- */
-export function temporalityOf(shape: MetricShape, instrument: InstrumentType): AggregationTemporality {
-  if (instrument === InstrumentType.OBSERVABLE_GAUGE) return AggregationTemporality.DELTA;
-  if (shape.temporality === 'cumulative') return AggregationTemporality.CUMULATIVE;
-  return instrument === InstrumentType.UP_DOWN_COUNTER || instrument === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
-    ? AggregationTemporality.CUMULATIVE
-    : AggregationTemporality.DELTA;
-}
 
 function aggregationOf(shape: MetricShape, instrument: InstrumentType): AggregationOption {
   return instrument === InstrumentType.HISTOGRAM && shape.histogram === 'exponential'

@@ -3,21 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import { parseResourceAttributesEnv } from '../config/resource-attributes-env.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../version.ts';
 
-export function parseResourceAttributesEnv(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (text ?? '').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    try {
-      out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      // A malformed percent-encoding: skip that pair, as the SDKs do.
-    }
-  }
-  return out;
-}
+export { parseResourceAttributesEnv };
+
 
 export function buildResource(configured: Record<string, string>, env: Record<string, string | undefined> = process.env): Resource {
   return resourceFromAttributes({

@@ -9,7 +9,7 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type {
-  ExporterFactory, ExporterSettings, Lifecycle, LogsExporter, MetricsExporter, PipelineProcessor, ReceiverHost,
+  ExporterFactory, ExporterSettings, LeadershipRunner, Lifecycle, LogsExporter, MetricsExporter, PipelineProcessor, ReceiverHost,
 } from '../component/component.ts';
 import type { Signal } from '../component/component-id.ts';
 import {
@@ -20,7 +20,6 @@ import type { AgentLog } from '../diagnostics/agent-log.ts';
 import { AGENT_NAME } from '../version.ts';
 import { StatusBoard } from './component-status.ts';
 import { fanOutLogs, fanOutMetrics } from './fan-out.ts';
-import { Leadership } from './leadership.ts';
 import { ReceiverObserver } from './receiver-observer.ts';
 import { buildResource } from './resource.ts';
 import { SelfTelemetry } from './self-telemetry.ts';
@@ -49,8 +48,10 @@ export class Service {
   /** Sources without a schedule of their own, reported every service.telemetry.metrics.interval. */
   private readonly periodic: Source[] = [];
   private periodicTimer: NodeJS.Timeout | undefined;
-  /** With a leader_election extension: starts and stops the receivers that run on the leader only. */
-  private readonly leadership: Leadership | undefined;
+  /** With an extension that elects a leader (leader_election): starts and stops the receivers that run on the leader only. */
+  private readonly leadership: LeadershipRunner | undefined;
+  /** That extension's type, which scopes its telemetry. */
+  private readonly leadershipType: string | undefined;
   private started = false;
   /** Aborts shortly before service.shutdown_timeout runs out: exporters stop sending then. */
   private readonly stopSending = new AbortController();
@@ -65,7 +66,12 @@ export class Service {
     this.status = new StatusBoard(config.pipelines);
     this.selfTelemetry = new SelfTelemetry(config.service.telemetry.metrics.level);
     routeSdkDiagnostics(log);
-    this.leadership = Leadership.fromConfig(config, log);
+    // The first extension of service.extensions that elects a leader runs the leader-only receivers.
+    const elector = config.service.extensions.map((id) => ({ id, entry: config.extensions.get(id)! })).find(({ entry }) => entry.factory.leadership);
+    this.leadershipType = elector?.entry.factory.type;
+    this.leadership = elector?.entry.factory.leadership!({
+      receivers: config.receivers, elected: config.service.leader_election, log: log.child({ component: elector.id }),
+    });
     this.build();
   }
 
@@ -170,7 +176,7 @@ export class Service {
       const carrying = this.pipelines.filter((p) => this.pipelineConfig(p.id).receivers.some((id) => this.leadership!.elects(id)));
       const source = this.source(resource, carrying, undefined, undefined);
       this.periodic.push(source);
-      const scope = `${AGENT_NAME}/extension/leader_election`;
+      const scope = `${AGENT_NAME}/extension/${this.leadershipType!}`;
       this.leadership.bind(this.extensions, source.meter(scope), source.logger(scope), () => source.report());
     }
     const carryingSelf = this.pipelines.filter((p) => selfPipelines.has(p.id));

@@ -1,10 +1,9 @@
-// docs/telemetry.md, written from the declarations (catalog.ts). Run `npm run docs` after
+// docs/telemetry.md, written from the declarations (src/components.ts gathers them). Run `npm run docs` after
 // changing a declaration; a test fails while the file is stale.
 import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { unitSuffix } from '../exporters/prometheus/naming.ts';
 import { ATTRIBUTES } from './attributes.ts';
-import type { MetricDeclaration } from './declaration.ts';
-import { TELEMETRY } from './catalog.ts';
+import type { ComponentTelemetry, MetricDeclaration } from './declaration.ts';
 
 const code = (text: string) => `\`${text}\``;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -19,7 +18,7 @@ export function prometheusNameOf(metric: MetricDeclaration): string {
   return metric.kind === 'counter' ? `${base}_total` : base;
 }
 
-export function renderTelemetryDocs(): string {
+export function renderTelemetryDocs(declarations: readonly ComponentTelemetry[]): string {
   const out: string[] = [
     '# Telemetry reference',
     '',
@@ -37,7 +36,7 @@ export function renderTelemetryDocs(): string {
     ...ATTRIBUTES.map((a) => `| ${code(a.name)} | ${cell(a.description)}${a.logsOnly ? ' (never on metrics)' : ''} | ${code(a.example)} |`),
     '',
   ];
-  for (const component of TELEMETRY) {
+  for (const component of declarations) {
     out.push(`## ${code(component.component)}`, '');
     if (component.metrics.length > 0) {
       out.push('| metric | kind | unit | attributes | description | Prometheus name |', '|---|---|---|---|---|---|');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError, formatIssue } from '../../src/config/config-issue.ts';
 import { type AgentConfig, loadConfigText } from '../../src/config/load-config.ts';
 

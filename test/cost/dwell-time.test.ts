@@ -3,7 +3,7 @@
 // (backbone_events dwell_time.boundaries), checked when the configuration is read.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError } from '../../src/config/config-issue.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { DWELL_TIME_BOUNDARIES } from '../../src/receivers/backbone_events/telemetry.ts';

@@ -2,7 +2,7 @@
 // generated installation (installation.ts) and the numbers are counted from what its
 // exporters sent: series per metric (OTLP and Prometheus), data points, log records per
 // move and bytes. Used by the cost test and by scripts/generate-cost-docs.ts.
-import { TELEMETRY } from '../../src/telemetry/catalog.ts';
+import { TELEMETRY } from '../../src/components.ts';
 import type { MetricDeclaration } from '../../src/telemetry/declaration.ts';
 import { prometheusNameOf } from '../../src/telemetry/render-docs.ts';
 import { type Installation, runInstallation } from './installation.ts';

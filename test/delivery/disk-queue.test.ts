@@ -169,7 +169,7 @@ test('SIGTERM while the backend is down: the agent stops within shutdown_timeout
   assert.ok(took < 3000 + 1500, `stopped in ${took} ms (shutdown_timeout 3s)`);
   assert.match(agent.stderr(), /500 log records not yet sent .*stay in the disk queue/);
   assert.equal(itemsOnDisk(queueDir), 500);
-  assert.equal(readdirSync(queueDir).includes('lock'), false, 'the lock was released');
+  assert.equal(readdirSync(queueDir).includes('queue.lock'), false, 'the lock was released');
 
   r.hang = false;
   r.release();
@@ -214,7 +214,7 @@ test('a second agent on the same storage folder is refused while the first runs'
   const second = runAgentProcess(file);
   const { code } = await second.exited;
   assert.equal(code, 1);
-  assert.match(second.stderr(), /is in use by process \d+/);
+  assert.match(second.stderr(), /the folder \S+ is in use by another agent \(process \d+ on host .*\) for its disk queue of otlphttp in pipeline \w+: its lock file queue.lock was refreshed/);
 });
 
 test('delta metrics made during an outage survive a restart: the deltas that arrive add up to every count', async () => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as z from 'zod';
 import { renderConfigDocs, TARGET } from '../../scripts/generate-config-docs.ts';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 
 const rendered = renderConfigDocs();
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { inventoryOf } from '../../src/doctor/checks/cost.ts';
 import { inspectRoot } from '../../src/doctor/checks/root.ts';
 import { targetFromConfig } from '../../src/doctor/target.ts';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { startAgent } from '../helpers/run-agent.ts';

@@ -3,7 +3,7 @@
 // requests on the wire carry them (pointed at a local receiver through the relay endpoint).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { resolvedConfig } from '../../src/config/print-config.ts';
 import { OtlpReceiver } from '../helpers/otlp-receiver.ts';

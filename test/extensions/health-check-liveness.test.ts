@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Lifecycle } from '../../src/component/component.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { AgentLog } from '../../src/diagnostics/agent-log.ts';
 import type { HealthReport, LivenessReport } from '../../src/extensions/health_check/factory.ts';
 import { healthCheckExtensionFactory } from '../../src/extensions/health_check/factory.ts';

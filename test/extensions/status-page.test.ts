@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Ajv } from 'ajv';
 import { STATUS_SCHEMA_FILE, statusPageSchema } from '../../scripts/generate-status-schema.ts';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError } from '../../src/config/config-issue.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import type { StatusDocument } from '../../src/extensions/status_page/status-document.ts';

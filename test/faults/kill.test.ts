@@ -37,7 +37,7 @@ test('kill -9 at random moments in a stream of moves: every move once', async (t
 });
 
 test('kill -9 at each point between the writes: every move once', async (t) => {
-  const r = await startRig(300);
+  const r = await startRig(500);
   const points = ['moves-found:2', 'journal-written:2', 'queue-written:2', 'queue-renamed:2', 'moves-accepted:2', 'queue-sent:1', 'checkpoint-written:1'];
   let agent = await r.start();
   await r.stop(agent);

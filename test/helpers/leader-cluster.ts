@@ -70,12 +70,30 @@ export function followedRels(files: readonly TreeFile[]): Set<string> {
   return new Set(files.filter((f) => f.state !== 'processed' && (f.name.endsWith('.bac') || f.state === 'receive' || f.state === 'invalid')).map((f) => f.rel));
 }
 
-/** Paths (relative to the root) in a watcher checkpoint file; undefined when it cannot be read yet. */
+/**
+ * Paths (relative to the root) the watcher has written down: its checkpoint file, and the
+ * belief changes of the journal that continues it; undefined when it cannot be read yet.
+ */
 export function checkpointRels(file: string): Set<string> | undefined {
   try {
-    // Version 2: [folder, names, since, inodes] per folder.
-    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as { entries: [string, string[], number[], number[]][] };
-    return new Set(checkpoint.entries.flatMap(([folder, names]) => names.map((name) => `${folder}/${name}`)));
+    // [folder, names, since, inodes] per folder; `journal` names the generation that follows.
+    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as { entries: [string, string[], number[], number[]][]; journal?: number };
+    const rels = new Set(checkpoint.entries.flatMap(([folder, names]) => names.map((name) => `${folder}/${name}`)));
+    let journal = '';
+    try {
+      journal = readFileSync(`${file}.${checkpoint.journal ?? 0}.journal`, 'utf8');
+    } catch {
+      // nothing written since the checkpoint
+    }
+    for (const line of journal.split('\n')) {
+      if (line === '') continue;
+      const entry = JSON.parse(line) as { b?: (['+', string, string, number, number] | ['-', string, string])[] };
+      for (const op of entry.b ?? []) {
+        if (op[0] === '+') rels.add(`${op[1]}/${op[2]}`);
+        else rels.delete(`${op[1]}/${op[2]}`);
+      }
+    }
+    return rels;
   } catch {
     return undefined;
   }
@@ -94,13 +112,20 @@ export function transitionRecords(logs: readonly ReceivedLog[], agent?: string):
  * the start and where it is now: each move must start where the previous one ended, and the
  * last must end where the message is. A move reported twice, or one missed, breaks the chain.
  * (Moves faster than the watcher looks show as one; `processed` is never listed, so a message
- * that vanishes from there, or arrives there unseen, is not reported.) Returns what is wrong.
+ * that vanishes from there, or arrives there unseen, is not reported.) Records with the same
+ * log.record.uid are one record (the semantic convention a backend dedupes by): a leader that
+ * dies or pauses after handing a move on and before noting it accepted has its successor hand
+ * it on again, under the same uid. Returns what is wrong.
  */
 export function brokenChains(
   records: readonly ReceivedLog[], initial: ReadonlyMap<string, MessageState>, now: ReadonlyMap<string, MessageState>,
 ): string[] {
   const chains = new Map<string, { from: string; to: string; agent: string }[]>();
+  const uids = new Set<string>();
   for (const record of records) {
+    const uid = String(record.attributes['log.record.uid']);
+    if (uids.has(uid)) continue;
+    uids.add(uid);
     const message = String(record.attributes['backbone.message']);
     const list = chains.get(message) ?? [];
     list.push({ from: String(record.attributes['backbone.from_state']), to: String(record.attributes['backbone.to_state']), agent: String(record.resource['test.agent']) });

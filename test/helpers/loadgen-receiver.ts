@@ -5,7 +5,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import * as z from 'zod';
 import type { ReceiverFactory } from '../../src/component/component.ts';
-import { registry, type Registry } from '../../src/component/registry.ts';
+import { registry, type Registry } from '../../src/components.ts';
 
 const schema = z.strictObject({
   count: z.int().min(0).default(1000),

@@ -1,5 +1,5 @@
 // Runs the agent in this process from YAML text, for tests that need exact control.
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { AgentLog, type LogSink } from '../../src/diagnostics/agent-log.ts';
 import { Service } from '../../src/pipeline/service.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { mapFolders } from '../../src/doctor/folder-map.ts';
 import { targetFromConfig } from '../../src/doctor/target.ts';

@@ -2,7 +2,7 @@
 // every way of getting it wrong exits with the key path, the line and what to do.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError, formatIssue } from '../../src/config/config-issue.ts';
 import { type AgentConfig, loadConfigText } from '../../src/config/load-config.ts';
 import { printConfig } from '../../src/config/print-config.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { targetFromConfig } from '../../src/doctor/target.ts';
 import { scanBackboneRoot } from '../../src/receivers/backbone_folders/scanner.ts';

@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError } from '../../src/config/config-issue.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { leaderElectionConfigSchema } from '../../src/extensions/leader_election/config.ts';
-import { Leadership } from '../../src/pipeline/leadership.ts';
+import { Leadership } from '../../src/extensions/leader_election/leadership.ts';
+import type { AgentConfig } from '../../src/config/load-config.ts';
 import { AgentLog } from '../../src/diagnostics/agent-log.ts';
 import { startAgent } from '../helpers/run-agent.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -67,12 +68,17 @@ test('service.leader_election: needs the extension, names defined receivers; one
 
 test('which receivers run on the leader only: the Backbone receivers by default, or the list given', () => {
   const log = new AgentLog({ sink: { write: () => {} } });
-  const byDefault = Leadership.fromConfig(loadConfigText(base(''), 'a.yaml', registry, {}), log)!;
+  // As the service finds it: the extension of service.extensions that offers leadership.
+  const leadershipOf = (config: AgentConfig) => {
+    const entry = config.service.extensions.map((id) => config.extensions.get(id)!).find((e) => e.factory.leadership);
+    return entry ? Leadership.create({ receivers: config.receivers, elected: config.service.leader_election, log }) : undefined;
+  };
+  const byDefault = leadershipOf(loadConfigText(base(''), 'a.yaml', registry, {}))!;
   assert.ok(byDefault.elects('backbone_events') && byDefault.elects('backbone_folders'));
-  const listed = Leadership.fromConfig(loadConfigText(base('', '  extensions: [leader_election]\n  leader_election: [backbone_events]\n'), 'a.yaml', registry, {}), log)!;
+  const listed = leadershipOf(loadConfigText(base('', '  extensions: [leader_election]\n  leader_election: [backbone_events]\n'), 'a.yaml', registry, {}))!;
   assert.ok(listed.elects('backbone_events'));
   assert.ok(!listed.elects('backbone_folders'));
-  assert.equal(Leadership.fromConfig(loadConfigText(base('', ''), 'a.yaml', registry, {}), log), undefined, 'off unless the extension runs');
+  assert.equal(leadershipOf(loadConfigText(base('', ''), 'a.yaml', registry, {})), undefined, 'off unless the extension runs');
 });
 
 test('lease_dir under a Backbone root: the configuration is refused, and the agent does not start', async () => {

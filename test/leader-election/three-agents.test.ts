@@ -14,6 +14,7 @@
 // limits no lease can lift (see docs/data-center.md), and not what this test is about.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildTree } from '../../src/simulator/backbone-tree.ts';
@@ -134,6 +135,14 @@ function leaderGauge(): Map<string, number> {
  * Holds the traffic until the leader has reported every move so far and its checkpoint (of
  * its epoch, in the lease folder) lists exactly the files there are: nothing is half done.
  */
+/** What differs between the files there are and what the checkpoint and its journal say (for a failure's message). */
+function writtenDown(file: string): string {
+  const saved = checkpointRels(file);
+  if (saved === undefined) return `${path.basename(file)} cannot be read; the lease folder holds ${readdirSync(leaseDir).join(', ')}`;
+  const there = followedRels(listTree(root));
+  return `written down, not there: ${[...saved].filter((rel) => !there.has(rel)).slice(0, 5).join(' ')}; there, not written down: ${[...there].filter((rel) => !saved.has(rel)).slice(0, 5).join(' ')}`;
+}
+
 async function quiesce(leader: Agent, epoch: number): Promise<void> {
   traffic.stop();
   const file = path.join(leaseDir, `backbone_events.epoch-${String(epoch).padStart(12, '0')}.checkpoint.json`);
@@ -142,7 +151,7 @@ async function quiesce(leader: Agent, epoch: number): Promise<void> {
     if (brokenChains(records(), initial, statesByMessage(files)).length > 0) return false;
     const saved = checkpointRels(file);
     return saved !== undefined && sameSet(saved, followedRels(files));
-  }, `${leader.name} to have reported and written down every move\n${brokenChains(records(), initial, statesByMessage(listTree(root))).slice(0, 5).join('\n')}`, 10_000);
+  }, `${leader.name} to have reported and written down every move\n${brokenChains(records(), initial, statesByMessage(listTree(root))).slice(0, 5).join('\n')}\n${writtenDown(file)}`, 10_000);
 }
 
 test('three agents on one shared home: one reports, takeover on kill -9 and on a pause, fencing, every move once', async (t) => {

@@ -4,7 +4,7 @@
 // configuration error that says what to write instead.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError, formatIssue } from '../../src/config/config-issue.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { SimulatedBackboneApi, sampleIntegration } from '../../src/simulator/backbone-api.ts';

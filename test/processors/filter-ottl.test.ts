@@ -4,7 +4,7 @@
 // condition that does not parse stops the agent with its line and column.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { registry } from '../../src/component/registry.ts';
+import { registry } from '../../src/components.ts';
 import { ConfigError } from '../../src/config/config-issue.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';
 import { type Installation, runInstallation } from '../cost/installation.ts';

@@ -9,7 +9,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { encodeLogs, encodeMetrics, type Payload } from '../../exporters/delivery/payload.ts';
 import { HttpSender, type SendOutcome } from '../../exporters/delivery/sender.ts';
 import { signalUrl } from '../../exporters/otlphttp/config.ts';
-import { splitHostPort } from '../../exporters/prometheus/config.ts';
+import { splitHostPort } from '../../config/schema-types.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../../version.ts';
 import type { Check, Status } from '../report.ts';
 import type { PrometheusTarget, PushExporterTarget } from '../target.ts';

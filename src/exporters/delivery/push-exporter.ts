@@ -72,7 +72,7 @@ class DeliveryHandle {
       mkdirSync(dir, { recursive: true });
       try {
         this.lock = await acquireFolderLock(dir, {
-          name: 'queue.lock', purpose: `the disk queue of ${id} in pipeline ${pipeline}`,
+          name: 'queue.lock', purpose: `disk queue of ${id} in pipeline ${pipeline}`,
           onLost: (reason) => log.error(`the lock of the disk queue ${dir} was lost (${reason}): another agent may be using it; give each agent its own storage folder`),
           onWait: (owner) => log.info(`the disk queue ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
         });

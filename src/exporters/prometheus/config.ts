@@ -12,8 +12,3 @@ export const prometheusConfigSchema = z.strictObject({
 
 export type PrometheusConfig = z.infer<typeof prometheusConfigSchema>;
 
-export function splitHostPort(endpoint: string): { host: string; port: number } {
-  const colon = endpoint.lastIndexOf(':');
-  const host = endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? '0.0.0.0' : host, port: Number(endpoint.slice(colon + 1)) };
-}

@@ -2,12 +2,13 @@
 // shared home; the receivers named in service.leader_election (by default the Backbone
 // receivers) run on one agent at a time, the leader, so that nothing is reported twice. The
 // extension keeps the lease (elector.ts over lease.ts, or kubernetes-lease.ts); the service's leadership controller
-// (src/pipeline/leadership.ts) starts and stops the receivers as the lease comes and goes.
+// (leadership.ts) starts and stops the receivers as the lease comes and goes.
 import type { ExtensionFactory, Lifecycle } from '../../component/component.ts';
 import { defaultIdentity, type LeaderElectionConfig, leaderElectionConfigSchema } from './config.ts';
 import { LeaderElector } from './elector.ts';
 import { inClusterDefaults, KubernetesLease } from './kubernetes-lease.ts';
 import { FileLease, type LeaseBackend } from './lease.ts';
+import { Leadership } from './leadership.ts';
 
 /** What the leadership controller uses of the extension. */
 export interface LeaderElection {
@@ -36,6 +37,7 @@ export const leaderElectionExtensionFactory: ExtensionFactory<LeaderElectionConf
   description: 'Several agents, one shared home (Jira Data Center): the receivers of service.leader_election run on one agent at a time, with takeover when it dies or hangs (a lease file with a fencing token, safe on NFS; or a Kubernetes Lease).',
   signals: [],
   configSchema: leaderElectionConfigSchema,
+  leadership: (context) => Leadership.create(context),
   createExtension: ({ config, log }) => {
     // The state the next leader continues from is in lease_dir, whichever backend keeps the lease.
     const stateDir = new FileLease(config.lease_dir);

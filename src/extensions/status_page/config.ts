@@ -3,7 +3,7 @@
 // page shows integration keys, project keys and message names, which are not for everyone.
 import * as z from 'zod';
 import { durationIn, hostPort } from '../../config/schema-types.ts';
-import { splitHostPort } from '../../exporters/prometheus/config.ts';
+import { splitHostPort } from '../../config/schema-types.ts';
 
 /** How many recent message moves the page keeps (newest first); memory is bounded by it. */
 export const MAX_RECENT_MOVES = 500;

@@ -5,7 +5,7 @@
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import * as z from 'zod';
 import type { ProcessorFactory } from '../../component/component.ts';
-import { parseResourceAttributesEnv } from '../../pipeline/resource.ts';
+import { parseResourceAttributesEnv } from '../../config/resource-attributes-env.ts';
 import { resourceLogsStage, resourceMetricsStage } from './stage.ts';
 
 const action = z.strictObject({

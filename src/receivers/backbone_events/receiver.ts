@@ -154,7 +154,7 @@ export class EventsReceiver implements Lifecycle {
       // One agent per storage: a lock that also holds between containers that are each PID 1.
       try {
         this.lock = await acquireFolderLock(dir, {
-          name: `${storageName(this.id)}.checkpoint.lock`, purpose: `the checkpoint of ${this.id}`,
+          name: `${storageName(this.id)}.checkpoint.lock`, purpose: `checkpoint of ${this.id}`,
           onLost: (reason) => this.log.error(`the lock of the checkpoint in ${dir} was lost (${reason}): another agent may be using this storage; give each agent its own`),
           onWait: (owner) => this.log.info(`the checkpoint in ${dir} is locked by ${owner}: waiting to see whether it is still alive`),
         });
@@ -185,8 +185,10 @@ export class EventsReceiver implements Lifecycle {
         initial = 'restart';
         this.uncleanStop = reported.stoppedAtMs === undefined;
         const how = this.uncleanStop ? 'the last run did not stop cleanly' : `the agent stopped cleanly at ${new Date(reported.stoppedAtMs!).toISOString()}`;
+        const epoch = /epoch-0*(\d+)\.checkpoint\.json$/.exec(reported.source)?.[1];
+        const whose = leadership !== undefined && epoch !== undefined ? `, left by the leader of epoch ${epoch}` : '';
         const again = reported.unaccepted.length > 0 ? `; ${reported.unaccepted.length} move(s) reported then and not yet accepted downstream are handed on again (same log.record.uid)` : '';
-        this.log.info(`read what was reported from ${reported.source} (${how}): ${restored} message(s) known${again}; moves found now are reported with backbone.detected_by=restart`);
+        this.log.info(`read what was reported from ${reported.source} (${how}${whose}): ${restored} message(s) known${again}; moves found now are reported with backbone.detected_by=restart`);
         // What an earlier run reported and did not see accepted goes first, under its own uids.
         this.delivery.resume(reported.unaccepted);
       } else {

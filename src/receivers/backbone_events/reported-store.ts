@@ -13,7 +13,7 @@
 // nothing of it was handed on). Compaction writes a new checkpoint that names a new journal
 // generation, then removes the old journal: a crash in between leaves the old journal beside a
 // checkpoint that no longer names it, removed at the next start.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Endpoint } from './transition.ts';
 import { appendDurably } from '../../storage/durable-file.ts';
@@ -58,6 +58,9 @@ export interface Reported {
   source: string;
 }
 
+/** How long acceptances wait to be written together. */
+const ACK_DELAY_MS = 50;
+
 export type ReportedLoad = { kind: 'loaded'; reported: Reported } | { kind: 'fresh'; reason: string };
 
 export class ReportedStore {
@@ -67,8 +70,9 @@ export class ReportedStore {
   private readonly layout: string;
   private generation = 0;
   private journalBytes = 0;
-  /** Accepted uids not yet written to the journal (they go with the next line). */
+  /** Accepted uids not yet written to the journal. */
   private acks: string[] = [];
+  private ackTimer: NodeJS.Timeout | undefined;
 
   constructor(fs: WatcherFs, file: string, layout: string) {
     this.fs = fs;
@@ -135,9 +139,33 @@ export class ReportedStore {
     this.journalBytes += line.length;
   }
 
-  /** Notes moves accepted downstream; written with the next line (see the file's comment). */
+  /**
+   * Notes moves accepted downstream: written a moment later, or with the next line, without
+   * fsync (see the file's comment). Written soon, so that the next leader of a Data Center
+   * cluster, which reads this journal when it takes over, does not hand them on again.
+   */
   accepted(uids: readonly string[]): void {
     for (const uid of uids) this.acks.push(uid);
+    if (this.ackTimer !== undefined) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      void this.writeAcks();
+    }, ACK_DELAY_MS);
+    this.ackTimer.unref();
+  }
+
+  private async writeAcks(): Promise<void> {
+    if (this.acks.length === 0) return;
+    const acks = this.acks;
+    this.acks = [];
+    const line = `${JSON.stringify({ a: acks })}\n`;
+    try {
+      await appendFile(this.journalOf(this.file, this.generation), line, { mode: 0o600 });
+      this.journalBytes += line.length;
+    } catch {
+      // A full disk: they go with the next line, or are handed on again after a restart (dropped by uid).
+      this.acks = acks.concat(this.acks);
+    }
   }
 
   /** Bytes appended since the last compaction. */
@@ -161,6 +189,8 @@ export class ReportedStore {
     this.generation = next;
     this.journalBytes = 0;
     this.acks = [];
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
     await rm(this.journalOf(this.file, old), { force: true }).catch(() => {});
   }
 

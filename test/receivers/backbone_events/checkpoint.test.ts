@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { registry } from '../../../src/component/registry.ts';
+import { registry } from '../../../src/components.ts';
 import { loadConfigText } from '../../../src/config/load-config.ts';
 import { checkpointPath, loadCheckpoint, saveCheckpoint } from '../../../src/receivers/backbone_events/checkpoint.ts';
 import type { EventsReceiver } from '../../../src/receivers/backbone_events/receiver.ts';

@@ -4,7 +4,7 @@
 // records and metric points, print-config, configuration errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { registry } from '../../../src/component/registry.ts';
+import { registry } from '../../../src/components.ts';
 import { loadConfigText } from '../../../src/config/load-config.ts';
 import { printConfig } from '../../../src/config/print-config.ts';
 import { DEFAULT_USER, SimulatedBackboneApi, sampleIntegration } from '../../../src/simulator/backbone-api.ts';

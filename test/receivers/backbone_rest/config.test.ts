@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { registry } from '../../../src/component/registry.ts';
+import { registry } from '../../../src/components.ts';
 import { loadConfigText } from '../../../src/config/load-config.ts';
 import { apiBaseUrl } from '../../../src/receivers/backbone_rest/api-client.ts';
 import type { RestConfig } from '../../../src/receivers/backbone_rest/config.ts';

@@ -13,33 +13,21 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, LogRecord, Meter } from '@opentelemetry/api';
-import type { AvailabilityProbe, Lifecycle, ReceiverHost, ReceiverLeadership } from '../component/component.ts';
-import { ACCEPTED } from '../component/consumer.ts';
-import type { AgentConfig } from '../config/load-config.ts';
-import type { AgentLog } from '../diagnostics/agent-log.ts';
-import { ApiFollower } from '../extensions/leader_election/api-follower.ts';
-import { AvailabilityBoard } from '../extensions/leader_election/availability-board.ts';
-import type { LeadershipChange, Term } from '../extensions/leader_election/elector.ts';
-import { type LeaderElection, leaderElectionOf } from '../extensions/leader_election/factory.ts';
-import * as telemetry from '../extensions/leader_election/telemetry.ts';
-import type { ComponentStatusControl } from './component-status.ts';
+import { isInside } from '../../backbone/paths.ts';
+import type {
+  AvailabilityProbe, LeaderOnlyReceiver, LeadershipContext, LeadershipRunner, Lifecycle, ReceiverHost, ReceiverLeadership,
+} from '../../component/component.ts';
+import { ACCEPTED } from '../../component/consumer.ts';
+import type { AgentLog } from '../../diagnostics/agent-log.ts';
+import { emitEvent, observableGauge } from '../../telemetry/instruments.ts';
+import { ApiFollower } from './api-follower.ts';
+import { AvailabilityBoard } from './availability-board.ts';
+import type { LeadershipChange, Term } from './elector.ts';
+import { type LeaderElection, leaderElectionOf } from './factory.ts';
 import { gatedMeter } from './gated-meter.ts';
-import { isInside } from '../backbone/paths.ts';
-import { emitEvent, observableGauge } from '../telemetry/instruments.ts';
+import * as telemetry from './telemetry.ts';
 
-/** A receiver that runs on the leader only, as the service hands it over. */
-export interface LeaderOnlyReceiver {
-  id: string;
-  /** Its configuration. */
-  config: unknown;
-  /** Where it writes, before gating. */
-  host: ReceiverHost;
-  /** Makes one instance (one per term). */
-  create(host: ReceiverHost): Lifecycle;
-  /** Flushes the logs pipelines it is in. */
-  flush(): Promise<void>;
-  status: ComponentStatusControl;
-}
+export type { LeaderOnlyReceiver };
 
 interface Run {
   term: Term;
@@ -47,7 +35,7 @@ interface Run {
   stopped: boolean;
 }
 
-export class Leadership {
+export class Leadership implements LeadershipRunner {
   private readonly log: AgentLog;
   private readonly ids: ReadonlySet<string>;
   /** The folders each receiver reads (factory.roots): lease_dir must not lie under one. */
@@ -69,15 +57,14 @@ export class Leadership {
   private stopping = false;
 
   /** The controller for a configuration with a leader_election extension; undefined without one. */
-  static fromConfig(config: AgentConfig, log: AgentLog): Leadership | undefined {
-    const extension = config.service.extensions.find((id) => config.extensions.get(id)?.factory.type === 'leader_election');
-    if (extension === undefined) return undefined;
-    const ids = config.service.leader_election
-      ?? [...config.receivers].filter(([, entry]) => entry.factory.leaderOnly === true).map(([id]) => id);
-    const roots = new Map([...config.receivers].map(([id, entry]) => [id, entry.factory.roots?.(entry.config) ?? []]));
-    const elected = [...config.receivers].filter(([id]) => ids.includes(id));
+  /** The runner for a configuration: the receivers it runs on the leader only, their roots and their availability checks. */
+  static create(context: LeadershipContext): Leadership {
+    const { receivers } = context;
+    const ids = context.elected ?? [...receivers].filter(([, entry]) => entry.factory.leaderOnly === true).map(([id]) => id);
+    const roots = new Map([...receivers].map(([id, entry]) => [id, entry.factory.roots?.(entry.config) ?? []]));
+    const elected = [...receivers].filter(([id]) => ids.includes(id));
     const probes = () => elected.flatMap(([, entry]) => (entry.factory.availability ? [entry.factory.availability(entry.config)] : []));
-    return new Leadership(new Set(ids), roots, probes, log.child({ component: extension }));
+    return new Leadership(new Set(ids), roots, probes, context.log);
   }
 
   private constructor(ids: ReadonlySet<string>, roots: ReadonlyMap<string, readonly string[]>, probes: () => AvailabilityProbe[], log: AgentLog) {
