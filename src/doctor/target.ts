@@ -11,16 +11,12 @@ import { ConfigError } from '../config/config-issue.ts';
 import { type AgentConfig, loadConfigText } from '../config/load-config.ts';
 import { createOtlpMetricsExporter } from '../exporters/otlphttp/exporter.ts';
 import type { OtlpHttpConfig } from '../exporters/otlphttp/config.ts';
-import { prometheusExporterFactory } from '../exporters/prometheus/factory.ts';
 import type { PrometheusConfig } from '../exporters/prometheus/config.ts';
 import type { EventsConfig } from '../receivers/backbone_events/config.ts';
-import { eventsReceiverFactory } from '../receivers/backbone_events/factory.ts';
 import type { WatchMethod } from '../receivers/backbone_events/fs-type.ts';
 import { type FoldersConfig, foldersConfigSchema } from '../receivers/backbone_folders/config.ts';
-import { foldersReceiverFactory } from '../receivers/backbone_folders/factory.ts';
 import type { ScanOptions } from '../receivers/backbone_folders/scanner.ts';
 import type { RestConfig } from '../receivers/backbone_rest/config.ts';
-import { restReceiverFactory } from '../receivers/backbone_rest/factory.ts';
 
 /** Where the settings came from, so that fixes name what to change. */
 export type SourceKind = 'config' | 'flags';
@@ -131,17 +127,17 @@ export function targetFromConfig(config: AgentConfig, source: SourceKind, descri
 
   // Every receiver is checked, also one not (yet) in a pipeline: the warnings say so.
   for (const [id, entry] of config.receivers) {
-    if (entry.factory === (foldersReceiverFactory as unknown)) {
+    if (entry.factory.type === 'backbone_folders') {
       const folders = entry.config as FoldersConfig;
       rootFor(folders, folders).receivers.push(id);
-    } else if (entry.factory === (eventsReceiverFactory as unknown)) {
+    } else if (entry.factory.type === 'backbone_events') {
       const events = entry.config as EventsConfig;
       const target = rootFor(events);
       target.receivers.push(id);
       target.watch = { receiver: id, method: events.watch_method };
       if (events.storage === undefined) eventsWithoutStorage.push(id);
       else useStorage(events.storage, { id, kind: 'checkpoint', maxBytes: undefined });
-    } else if (entry.factory === (restReceiverFactory as unknown)) {
+    } else if (entry.factory.type === 'backbone_rest') {
       rests.push({ id, config: entry.config as RestConfig });
     }
   }
@@ -156,7 +152,7 @@ export function targetFromConfig(config: AgentConfig, source: SourceKind, descri
       const push = entry.config as OtlpHttpConfig;
       pushExporters.push({ id, type: entry.id.type, config: push, signals });
       if (push.storage !== undefined) useStorage(push.storage, { id, kind: 'queue', maxBytes: push.sending_queue.max_size });
-    } else if (entry.factory === (prometheusExporterFactory as unknown)) {
+    } else if (entry.factory.type === 'prometheus') {
       prometheus.push({ id, endpoint: (entry.config as PrometheusConfig).endpoint });
     }
   }

@@ -1,7 +1,7 @@
 // docs/telemetry.md, written from the declarations (src/components.ts gathers them). Run `npm run docs` after
 // changing a declaration; a test fails while the file is stale.
 import { DataPointType } from '@opentelemetry/sdk-metrics';
-import { unitSuffix } from '../exporters/prometheus/naming.ts';
+import { unitSuffix } from './prometheus-names.ts';
 import { ATTRIBUTES } from './attributes.ts';
 import type { ComponentTelemetry, MetricDeclaration } from './declaration.ts';
 

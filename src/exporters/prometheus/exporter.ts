@@ -10,7 +10,7 @@ import type { ExporterSettings, MetricsExporter } from '../../component/componen
 import { ACCEPTED, DEFAULT_SHAPE, temporalityOf } from '../../component/consumer.ts';
 import { type HttpServer, startHttpServer } from '../../component/http-server.ts';
 import type { PrometheusConfig } from './config.ts';
-import { withUnitSuffixes } from './naming.ts';
+import { withUnitSuffixes } from '../../telemetry/prometheus-names.ts';
 import { SeriesStore } from './series-store.ts';
 
 const cumulative: AggregationTemporalitySelector = (instrument) => temporalityOf(DEFAULT_SHAPE, instrument);

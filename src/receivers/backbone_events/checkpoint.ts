@@ -5,7 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import type { StoredMove } from './reported-store.ts';
-import { storageEntry } from '../../storage/storage-name.ts';
+import { legacyStorageName, storageEntry, storageName } from '../../storage/storage-name.ts';
 import { describe, errorCode, type WatcherFs } from './watcher-fs.ts';
 
 // Version 2 keeps the messages per folder (the folder's path once, then its names, since and
@@ -197,26 +197,29 @@ function fromVersion1(entries: readonly [string, number, number][]): CheckpointF
 // leader continues from the last one, and a former leader that wakes up after a pause can only
 // ever write its own, older file, never over the current leader's.
 
-const safeId = (componentId: string) => componentId.replace(/[^A-Za-z0-9._-]/g, '_');
-
 export function termCheckpointPath(dir: string, componentId: string, epoch: number): string {
-  return path.join(dir, `${safeId(componentId)}.epoch-${String(epoch).padStart(12, '0')}.checkpoint.json`);
+  return path.join(dir, `${storageName(componentId)}.epoch-${String(epoch).padStart(12, '0')}.checkpoint.json`);
 }
 
-/** Epochs of the term checkpoints of one receiver in `dir`, newest first. */
-async function termEpochs(fs: WatcherFs, dir: string, componentId: string): Promise<number[]> {
-  const prefix = `${safeId(componentId)}.epoch-`;
-  const epochs: number[] = [];
+/**
+ * The term checkpoints of one receiver in `dir`, newest first: named by storage-name.ts, or by
+ * the rule of earlier versions (a rolling upgrade of a Data Center cluster still finds those).
+ */
+async function termFiles(fs: WatcherFs, dir: string, componentId: string): Promise<{ epoch: number; file: string }[]> {
+  const prefixes = [...new Set([storageName(componentId), legacyStorageName(componentId)])].map((name) => `${name}.epoch-`);
+  const found: { epoch: number; file: string }[] = [];
   try {
     for await (const entry of await fs.opendir(dir)) {
-      if (entry.kind !== 'file' || !entry.name.startsWith(prefix) || !entry.name.endsWith('.checkpoint.json')) continue;
+      if (entry.kind !== 'file' || !entry.name.endsWith('.checkpoint.json')) continue;
+      const prefix = prefixes.find((p) => entry.name.startsWith(p));
+      if (prefix === undefined) continue;
       const epoch = Number(entry.name.slice(prefix.length, -'.checkpoint.json'.length));
-      if (Number.isSafeInteger(epoch)) epochs.push(epoch);
+      if (Number.isSafeInteger(epoch)) found.push({ epoch, file: path.join(dir, entry.name) });
     }
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
-  return epochs.sort((a, b) => b - a);
+  return found.sort((a, b) => b.epoch - a.epoch);
 }
 
 /**
@@ -229,25 +232,24 @@ export async function termCheckpointCandidates(
 ): Promise<string[]> {
   const candidates: string[] = [];
   if (previousEpoch !== undefined) candidates.push(termCheckpointPath(dir, componentId, previousEpoch));
-  let epochs: number[] = [];
+  let files: { epoch: number; file: string }[] = [];
   try {
-    epochs = await termEpochs(fs, dir, componentId);
+    files = await termFiles(fs, dir, componentId);
   } catch {
     // The lease folder cannot be listed: only the one opened by name.
   }
-  for (const older of epochs) {
+  for (const { epoch: older, file } of files) {
     // On a new lease (the lease folder was emptied) the epochs began again: any earlier file counts.
-    if (older === epoch || older === previousEpoch || (previousEpoch !== undefined && older > epoch)) continue;
-    candidates.push(termCheckpointPath(dir, componentId, older));
+    if (older === epoch || (previousEpoch !== undefined && older > epoch) || candidates.includes(file)) continue;
+    candidates.push(file);
   }
   return candidates;
 }
 
 /** Removes the checkpoints of terms before `epoch`, and their journals (once this term has written its own). */
 export async function removeOlderTermCheckpoints(fs: WatcherFs, dir: string, componentId: string, epoch: number): Promise<void> {
-  for (const older of await termEpochs(fs, dir, componentId)) {
+  for (const { epoch: older, file } of await termFiles(fs, dir, componentId)) {
     if (older >= epoch) continue;
-    const file = termCheckpointPath(dir, componentId, older);
     await rm(file, { force: true });
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (name.startsWith(`${path.basename(file)}.`) && name.endsWith('.journal')) await rm(path.join(dir, name), { force: true });

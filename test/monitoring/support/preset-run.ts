@@ -58,10 +58,10 @@ exporters:
     endpoint: http://127.0.0.1:${closed}
     sending_queue: { queue_size: 1000 }
     retry_on_failure: { initial_interval: 100ms, max_interval: 200ms }
-  # One log record at a time gets in (and fails to send), more overflow.
+  # A few log records get in (and fail to send), more overflow.
   otlphttp/down-logs:
     endpoint: http://127.0.0.1:${closed}
-    sending_queue: { queue_size: 1 }
+    sending_queue: { queue_size: 4, batch: { flush_timeout: 0s } }
     retry_on_failure: { initial_interval: 100ms, max_interval: 200ms }
 extensions:
   leader_election: { lease_dir: ${path.join(home, 'lease')}, lease_duration: 2s, renew_interval: 500ms }
@@ -96,7 +96,7 @@ service:
       return wantedMetrics.every((m) => sent.has(m)) && MOVED_TO.every((state) => movedTo.has(state));
     }, `every metric the assets query (${wantedMetrics.length}) and moves into ${MOVED_TO.join(', ')}`, 30_000).catch((error: Error) => {
       const sent = new Set(receiver.points.map((p) => p.metric));
-      throw new Error(`${error.message}; missing: ${wantedMetrics.filter((m) => !sent.has(m)).join(', ')}`);
+      throw new Error(`${error.message}; missing: ${wantedMetrics.filter((m) => !sent.has(m)).join(', ')}\n${agent.logLines.join('')}`);
     });
     return { points: [...receiver.points], logs: [...receiver.logs] };
   } finally {

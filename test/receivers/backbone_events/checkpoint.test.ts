@@ -128,14 +128,14 @@ test('storage under the Backbone root is refused by the configuration check', ()
   );
 });
 
-test('storage that leads under the root through a symbolic link is refused at start, and nothing is written', async () => {
+test('storage that leads under the root through a symbolic link is refused when the configuration is read, and nothing is written', async () => {
   const { root } = tree();
   const home = tempDir();
   symlinkSync(path.join(root, 'INT-1'), path.join(home, 'link'));
   const before = treeSnapshot(root);
   await assert.rejects(
     startAgent(yaml(root, path.join(home, 'link', 'state'))),
-    (error: Error) => /backbone_events: storage .* is under the Backbone root/.test(error.message),
+    (error: Error) => /test\.yaml:\d+:\d+: receivers\.backbone_events\.storage: storage \S+link\/state \(\S+INT-1\/state\) is under the Backbone root/.test(error.message),
   );
   assert.deepEqual(treeSnapshot(root), before);
 });
