@@ -6,12 +6,15 @@
 // Keep it that small, in syntax any Node that loads ES modules (12.20+) parses once compiled:
 // no top-level await, no ?. or ??.
 import { nodeRequirementProblem } from './cli/node-requirement.ts';
+import { applyV8Settings } from './cli/v8-settings.ts';
 
 // As a configuration error: the systemd unit does not restart on it (RestartPreventExitStatus=2).
 const EXIT_CONFIG = 2;
 
 const problem = nodeRequirementProblem(process.versions.node, process.execPath);
 if (problem === undefined) {
+  // The agent's V8 settings (src/cli/v8-settings.ts): this process is replaced by one that has them, when it has not.
+  applyV8Settings();
   // Not a top-level await: Node 12.20-14.7 cannot parse one, and must get to the else branch.
   void import('./cli/main.ts').then(({ runCli }) => runCli(process.argv.slice(2)));
 } else {

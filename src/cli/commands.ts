@@ -4,10 +4,7 @@ import { ConfigError } from '../config/config-issue.ts';
 import { applyEnvFile } from '../config/env-file.ts';
 import { type AgentConfig, loadConfigFile } from '../config/load-config.ts';
 import { printConfig } from '../config/print-config.ts';
-import { runDemo } from '../demo/demo.ts';
 import { AgentLog } from '../diagnostics/agent-log.ts';
-import { doctorCommand } from '../doctor/command.ts';
-import { unknownFolderNotes } from '../doctor/unknown-folders.ts';
 import { runUntilSignal } from '../pipeline/run-until-signal.ts';
 import { Service } from '../pipeline/service.ts';
 import type { OptionName, OptionValues } from './options.ts';
@@ -86,6 +83,8 @@ export const COMMANDS: readonly Command[] = [
     async run(values) {
       const config = await load(values);
       for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+      // Loaded when asked for, as the doctor and the demo: `run` does not carry them in memory.
+      const { unknownFolderNotes } = await import('../doctor/unknown-folders.ts');
       for (const note of await unknownFolderNotes(config)) process.stderr.write(`warning: ${note}\n`);
       process.stdout.write(`${String(values.config)}: valid (${config.pipelines.length} pipeline(s), ${config.receivers.size} receiver(s), ${config.exporters.size} exporter(s))\n`);
       return EXIT_OK;
@@ -109,6 +108,7 @@ export const COMMANDS: readonly Command[] = [
     async run(values) {
       useEnvFile(values);
       const text = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
+      const { doctorCommand } = await import('../doctor/command.ts');
       return await withEnvFileNote(values, () => doctorCommand({
         config: text('config'), json: values.json === true,
         jiraHome: text('jira-home'), jiraUrl: text('jira-url'), otlpEndpoint: text('otlp-endpoint'),
@@ -128,6 +128,7 @@ export const COMMANDS: readonly Command[] = [
     details: 'Builds a message folder tree with traffic in a temporary folder and a REST API on 127.0.0.1, runs the agent on them with config/demo.yaml, and removes the folder when it ends (Ctrl-C, or the reader of its output going away).',
     options: [],
     async run() {
+      const { runDemo } = await import('../demo/demo.ts');
       return await runDemo();
     },
   },
