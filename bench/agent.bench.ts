@@ -204,10 +204,10 @@ async function idle(sink: OtlpSink): Promise<void> {
     const f = figures.get(floor.pid!)!;
     idleAgent = a;
     const receivers = rest ? 'folders, events, rest' : 'folders, events';
-    rows.push({ figure: `whole agent idle on the demo tree (${receivers}; otlphttp): RSS`, agent: a.rssMb, baseline: f.rssMb, baselineName: 'node -e, idle', unit: 'MB', target: 120, targetKind: 'absolute' });
+    rows.push({ figure: `whole agent idle on the demo tree (${receivers}; otlphttp): RSS`, agent: a.rssMb, baseline: f.rssMb, baselineName: 'node -e, idle', unit: 'MB', target: 80, targetKind: 'absolute' });
     rows.push({ figure: '  of which anonymous (heaps, the scan thread)', agent: a.anonMb, baseline: f.anonMb, baselineName: 'node -e, idle', unit: 'MB', target: undefined, targetKind: 'absolute' });
     rows.push({ figure: '  of which file-backed (the node binary\'s pages)', agent: a.fileMb, baseline: f.fileMb, baselineName: 'node -e, idle', unit: 'MB', target: undefined, targetKind: 'absolute' });
-    rows.push({ figure: '  peak RSS (start and first scan included)', agent: a.peakMb, baseline: f.peakMb, baselineName: 'node -e, idle', unit: 'MB', target: 120, targetKind: 'absolute' });
+    rows.push({ figure: '  peak RSS (start and first scan included)', agent: a.peakMb, baseline: f.peakMb, baselineName: 'node -e, idle', unit: 'MB', target: 100, targetKind: 'absolute' });
     rows.push({ figure: `  CPU over ${IDLE_MS / 1000} s (% of one core)`, agent: a.cpuPercentAll, baseline: f.cpuPercentAll, baselineName: 'node -e, idle', unit: '%', target: 1, targetKind: 'absolute' });
     rows.push({ figure: '  time from start to "agent started"', agent: agent.readyMs, baseline: undefined, baselineName: '', unit: 'ms', target: undefined, targetKind: 'absolute' });
     extra.idle = {

@@ -1,10 +1,15 @@
-// The main thread's side of scan-worker.ts: one long-lived worker, one scan at a time.
-// A worker stuck in a system call (a hung NFS server) is abandoned after the scan timeout
-// plus a grace period, and a new one is started for the next scan.
+// The main thread's side of scan-worker.ts: one worker, one scan at a time. A worker stuck in a
+// system call (a hung NFS server) is abandoned after the scan timeout plus a grace period, and a
+// new one is started for the next scan. Between scans far apart (collection_interval is 30 s
+// and more in the examples) the worker is not kept: an idle worker is a V8 isolate of its own,
+// about 10 MB of resident memory (docs/performance.md, "memory"), against some 30 ms to start
+// one for the next scan.
 import { Worker } from 'node:worker_threads';
 import type { ScanOptions, ScanResult } from './scanner.ts';
 
 const GRACE_MS = 5_000;
+/** A worker no scan asked for this long is ended; the next scan starts a new one. */
+const IDLE_MS = 5_000;
 
 type Reply = { ok: true; result: ScanResult } | { ok: false; error: string };
 
@@ -12,8 +17,20 @@ export class ScanThreadStuck extends Error {}
 
 export class ScanThread {
   private worker: Worker | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idleMs: number;
+
+  constructor(options: { idleMs?: number } = {}) {
+    this.idleMs = options.idleMs ?? IDLE_MS;
+  }
+
+  /** True while a worker is resident (tests). */
+  get resident(): boolean {
+    return this.worker !== undefined;
+  }
 
   scan(options: ScanOptions): Promise<ScanResult> {
+    clearTimeout(this.idleTimer);
     const worker = (this.worker ??= this.spawn());
     return new Promise<ScanResult>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -23,6 +40,7 @@ export class ScanThread {
       }, options.timeoutMs + GRACE_MS);
       const onMessage = (reply: Reply) => {
         cleanup();
+        this.endWhenIdle(worker);
         if (reply.ok) resolve(reply.result);
         else reject(new Error(reply.error));
       };
@@ -43,6 +61,7 @@ export class ScanThread {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
@@ -55,6 +74,15 @@ export class ScanThread {
     const worker = new Worker(new URL(file, import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     worker.unref();
     return worker;
+  }
+
+  private endWhenIdle(worker: Worker): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.worker === worker) this.discard(worker);
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   private discard(worker: Worker): void {
