@@ -30,6 +30,8 @@ export class CaptureHost {
   private readonly reader = new OnDemandReader();
   /** Records the receiver said it could not keep. */
   notKept = 0;
+  /** The last status the receiver reported (as the health check would show it). */
+  status = 'none';
   private readonly meterProvider: MeterProvider;
   private readonly loggerProvider: LoggerProvider;
 
@@ -45,6 +47,12 @@ export class CaptureHost {
       // Every record is in the in-memory exporter as soon as it is emitted: accepted.
       handOnLogs: async () => ACCEPTED,
       notKept: (records) => { this.notKept += records; },
+      status: {
+        ok: () => { this.status = 'ok'; },
+        recoverableError: (message) => { this.status = `recoverable_error: ${message}`; },
+        permanentError: (message) => { this.status = `permanent_error: ${message}`; },
+        fatalError: (message) => { this.status = `fatal_error: ${message}`; },
+      },
     };
     this.log = new AgentLog({ level: 'debug', sink: { write: (line) => { this.logLines.push(line); } } });
   }

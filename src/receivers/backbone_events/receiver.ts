@@ -419,6 +419,11 @@ export class EventsReceiver implements Lifecycle {
     } else {
       this.log.resolved('empty-root', `${this.root} holds project folders again`);
     }
+    // The health check shows what the watcher cannot see (healthcheckv2: a recoverable error, with its cause).
+    if (report.rootMissing) this.host.status?.recoverableError(`the Backbone root ${this.root} does not exist: moves are not seen`);
+    else if (report.emptyRoot) this.host.status?.recoverableError(`${this.root} holds no project folder (an empty mount point?): moves are not seen`);
+    else if (types.size > 0) this.host.status?.recoverableError(`${[...types].join(', ')}: some folders cannot be listed`);
+    else this.host.status?.ok();
   }
 
   private warnOversized(rels: readonly string[]): void {

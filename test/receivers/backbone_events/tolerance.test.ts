@@ -93,7 +93,7 @@ test('an issue folder removed with its messages: each is reported gone once', as
   assert.equal(record.attributes['backbone.issue'], 'PB-1');
 });
 
-test('a root that vanishes (unmounted) and comes back: nothing reported, a warning while it is gone', async () => {
+test('a root that vanishes (unmounted) and comes back: nothing reported, a warning and a recoverable error while it is gone', async () => {
   const s = await setup(['receive/1.bac', 'send/2.bac']);
   await moveInOtherProcess([{ op: 'rename', from: s.root, to: `${s.root}.away` }]);
   const rounds = s.receiver.rounds;
@@ -101,8 +101,10 @@ test('a root that vanishes (unmounted) and comes back: nothing reported, a warni
   assert.deepEqual(s.moves(), []);
   const missing = s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} does not exist`));
   assert.equal(missing.length, 1, `said once, naming the root:\n${s.capture.logLines.join('')}`);
+  assert.equal(s.capture.status, `recoverable_error: the Backbone root ${s.root} does not exist: moves are not seen`, 'the health check shows it');
   await moveInOtherProcess([{ op: 'rename', from: `${s.root}.away`, to: s.root }]);
   await s.settle();
+  assert.equal(s.capture.status, 'ok');
   assert.deepEqual(s.moves(), [], 'no message reported gone, none appearing');
   assert.equal(s.capture.logLines.filter((line) => line.includes(`the Backbone root ${s.root} is back`)).length, 1, 'recovery said once');
 });
