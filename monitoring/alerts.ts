@@ -250,8 +250,8 @@ export const ALERTS: readonly Alert[] = [
     condition: { kind: 'increase', metric: 'otelcol_exporter_enqueue_failed_log_records', by: [AGENT, 'exporter'], window: '10m', threshold: 0 },
     for: '0s',
     runbook: {
-      meaning: 'The sending queue overflowed in the last 10 minutes and the oldest log records (message moves) were dropped.',
-      causes: ['The backend has been unreachable for long.', 'The queue is small for the traffic (sending_queue.queue_size).'],
+      meaning: 'Log records (message moves) were not kept in the last 10 minutes: the sending queue overflowed and dropped its oldest, or backbone_events held more moves than max_held_moves while its storage or a disk queue could not write (the agent log says how many, and from when to when).',
+      causes: ['The backend has been unreachable for long.', 'The queue is small for the traffic (sending_queue.queue_size).', 'The disk under storage was full for long (backbone_events keeps up to max_held_moves, 100,000 by default, in memory meanwhile).'],
       look: [`${AGENT_LOG}.`, 'otelcol_exporter_queue_size against otelcol_exporter_queue_capacity.'],
       actions: ['Fix the backend connection; keep the queue on disk (storage) or make it larger.'],
     },
