@@ -73,7 +73,7 @@ export const COMMANDS: readonly Command[] = [
     async run(values) {
       const config = await load(values);
       const log = new AgentLog({ level: config.service.telemetry.logs.level, encoding: config.service.telemetry.logs.encoding });
-      return await runUntilSignal(new Service(config, log), log);
+      return await runUntilSignal(await Service.create(config, log), log);
     },
   },
   {

@@ -33,6 +33,11 @@ export interface FactoryBase<Config, Parsed = Config> {
   leaderOnly?: boolean;
   /** The folders it reads and the agent never writes to (checked against the leader election's lease_dir). */
   roots?: (config: Config) => string[];
+  /**
+   * Loads the component's code, for a factory that keeps it out of memory until a configuration
+   * uses the component (Service.create calls it before building): an agent pays for what it runs.
+   */
+  load?: () => Promise<void>;
 }
 
 /** What resolve() may look at besides the component's own configuration. */

@@ -40,7 +40,7 @@ export async function runDemo(): Promise<number> {
       log.info('demo: its output was closed: stopping');
       process.emit('SIGTERM');
     });
-    return await runUntilSignal(new Service(config, log), log, {
+    return await runUntilSignal(await Service.create(config, log), log, {
       started: () => running.start(),
       stopping: () => running.quiet(),
     });

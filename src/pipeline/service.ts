@@ -60,6 +60,13 @@ export class Service {
   /** Set when an extension shows what the receivers report (status_page). */
   private observer: ReceiverObserver | undefined;
 
+  /** Loads the code of the components the configuration uses (factory.load), then builds the service. */
+  static async create(config: AgentConfig, log: AgentLog): Promise<Service> {
+    const entries = [...config.receivers.values(), ...config.processors.values(), ...config.exporters.values(), ...config.extensions.values()];
+    await Promise.all(entries.map((entry) => entry.factory.load?.()));
+    return new Service(config, log);
+  }
+
   constructor(config: AgentConfig, log: AgentLog) {
     this.config = config;
     this.log = log;

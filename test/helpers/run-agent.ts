@@ -15,7 +15,7 @@ export async function startAgent(yaml: string, env: Record<string, string | unde
   const logLines: string[] = [];
   const sink: LogSink = { write: (line) => { logLines.push(line); } };
   const config = loadConfigText(yaml, 'test.yaml', registry, env);
-  const service = new Service(config, new AgentLog({ sink, level: 'debug' }));
+  const service = await Service.create(config, new AgentLog({ sink, level: 'debug' }));
   await service.start();
   return { service, logLines, stop: () => service.shutdown() };
 }

@@ -1,6 +1,9 @@
+// prometheus: serves the pipeline's metrics for Prometheus to scrape. Its code (the exposition
+// format's serializer, the series store) is loaded only for a configuration that uses it.
 import type { ExporterFactory } from '../../component/component.ts';
 import { type PrometheusConfig, prometheusConfigSchema } from './config.ts';
-import { createPrometheusExporter } from './exporter.ts';
+
+let implementation: typeof import('./exporter.ts') | undefined;
 
 export const prometheusExporterFactory: ExporterFactory<PrometheusConfig> = {
   kind: 'exporter',
@@ -10,5 +13,11 @@ export const prometheusExporterFactory: ExporterFactory<PrometheusConfig> = {
   signals: ['metrics'],
   configSchema: prometheusConfigSchema,
   onePipelineOnly: true,
-  createMetricsExporter: createPrometheusExporter,
+  load: async () => {
+    implementation ??= await import('./exporter.ts');
+  },
+  createMetricsExporter: (settings) => {
+    if (implementation === undefined) throw new Error(`${settings.id}: the prometheus exporter's code was not loaded (factory.load)`);
+    return implementation.createPrometheusExporter(settings);
+  },
 };
