@@ -6,8 +6,6 @@ import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
 import { parseResourceAttributesEnv } from '../config/resource-attributes-env.ts';
 import { AGENT_NAME, AGENT_VERSION } from '../version.ts';
 
-export { parseResourceAttributesEnv };
-
 
 export function buildResource(configured: Record<string, string>, env: Record<string, string | undefined> = process.env): Resource {
   return resourceFromAttributes({

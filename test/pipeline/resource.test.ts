@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hostname } from 'node:os';
-import { buildResource, parseResourceAttributesEnv } from '../../src/pipeline/resource.ts';
+import { parseResourceAttributesEnv } from '../../src/config/resource-attributes-env.ts';
+import { buildResource } from '../../src/pipeline/resource.ts';
 
 test('service.*, host.name, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME and the configuration, in that order of precedence', () => {
   const resource = buildResource(

@@ -5,8 +5,7 @@
 // keys (u32), keys length (u32), body, keys (the records' log.record.uid, ASCII, one per line).
 // "BBQ1" files (no keys, 20-byte header) of earlier versions are still read. A file that does
 // not match is set aside by the queue (*.corrupt) and reported.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Compression, Encoding, Payload, SignalKind } from './payload.ts';
 
@@ -119,13 +118,4 @@ export function checkFrame(data: Buffer): { body: Buffer; uids: string[] } | str
 export function readKeys(file: string): string[] {
   const header = readHeader(file);
   return typeof header === 'string' ? [] : header.uids;
-}
-
-/** Bytes used by queue files under `dir` (for tests and diagnostics). */
-export function queueFiles(dir: string): { name: string; size: number }[] {
-  try {
-    return readdirSync(dir).filter((name) => name.endsWith(SUFFIX)).map((name) => ({ name, size: statSync(path.join(dir, name)).size }));
-  } catch {
-    return [];
-  }
 }

@@ -120,7 +120,7 @@ export class MoveDelivery {
     // an exporter's sending_queue.batch anyway).
     this.gatherTimer = setTimeout(() => {
       this.gatherTimer = undefined;
-      this.writing ??= this.writeLoop().finally(() => { this.writing = undefined; });
+      this.startWriting();
     }, JOURNAL_GATHER_MS);
   }
 
@@ -244,6 +244,11 @@ export class MoveDelivery {
     if (this.gatherTimer === undefined) return;
     clearTimeout(this.gatherTimer);
     this.gatherTimer = undefined;
+    this.startWriting();
+  }
+
+  /** The write loop, unless it runs already. */
+  private startWriting(): void {
     this.writing ??= this.writeLoop().finally(() => { this.writing = undefined; });
   }
 
@@ -294,9 +299,7 @@ export class MoveDelivery {
     clearTimeout(this.retryTimer);
     clearTimeout(this.writeRetryTimer);
     this.writeRetryTimer = undefined;
-    if (this.options.store && this.pendingMoves.length + this.pendingOps.length > 0) {
-      this.writing ??= this.writeLoop().finally(() => { this.writing = undefined; });
-    }
+    if (this.options.store && this.pendingMoves.length + this.pendingOps.length > 0) this.startWriting();
     await this.writing;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
