@@ -109,7 +109,7 @@ test('a leader that stops hands over at once; the next continues from its checkp
     `every move once\n${brokenChains(transitionRecords(otlp.logs), initial, statesByMessage(listTree(root))).join('\n')}`);
   const byB = transitionRecords(otlp.logs, 'b');
   assert.ok(byB.length > 0 && byB.every((r) => r.attributes['backbone.detected_by'] === 'restart'), 'the moves of the handover, by b, as restart');
-  assert.match(b.logLines.join(''), /read what was reported from \S+epoch-0+1\.checkpoint\.json/);
+  assert.match(b.logLines.join(''), /read what was reported from .+epoch-0+1\.checkpoint\.json/);
 
   // The new term's checkpoint replaces the old one.
   const epoch = Number(/This agent is the leader now \(epoch (\d+)/.exec(b.logLines.join(''))![1]);
