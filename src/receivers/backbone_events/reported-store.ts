@@ -12,11 +12,13 @@
 // A line cut short by a crash is the last one and is ignored (it was never fsynced whole, so
 // nothing of it was handed on). Compaction writes a new checkpoint that names a new journal
 // generation, then removes the old journal: a crash in between leaves the old journal beside a
-// checkpoint that no longer names it, removed at the next start.
-import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
+// checkpoint that no longer names it, removed at the next start. A write that fails (a full
+// disk) may leave part of a line behind: the journal is then not appended to again, and the
+// next write is a compaction.
+import { constants, type FileHandle, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Endpoint } from './transition.ts';
-import { appendDurably } from '../../storage/durable-file.ts';
+import { syncFile } from '../../storage/durable-file.ts';
 import { crashPoint } from '../../storage/crash-point.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointFolder, type LoadResult } from './checkpoint.ts';
 import type { WatcherFs } from './watcher-fs.ts';
@@ -73,6 +75,12 @@ export class ReportedStore {
   /** Accepted uids not yet written to the journal. */
   private acks: string[] = [];
   private ackTimer: NodeJS.Timeout | undefined;
+  /** The current journal, open for appending (opened at its first line). */
+  private handle: FileHandle | undefined;
+  /** Journal writes, one after the other (a line is never split by another). */
+  private writes: Promise<void> = Promise.resolve();
+  /** A write failed and may have left part of a line: only a compaction writes next. */
+  private broken = false;
 
   constructor(fs: WatcherFs, file: string, layout: string) {
     this.fs = fs;
@@ -125,18 +133,47 @@ export class ReportedStore {
     };
   }
 
+  /** A write failed: the next one must be a compaction. */
+  get needsCompaction(): boolean {
+    return this.broken;
+  }
+
   /** Appends one round (its belief changes and its moves) and fsyncs it; throws when the disk cannot take it. */
   async append(ops: readonly BeliefOp[], moves: readonly StoredMove[]): Promise<void> {
     const acks = this.acks;
     this.acks = [];
     const line = `${acks.length > 0 ? `${JSON.stringify({ a: acks })}\n` : ''}${JSON.stringify({ b: ops, m: moves })}\n`;
     try {
-      await appendDurably(this.journalOf(this.file, this.generation), line);
+      await this.write(line, true);
     } catch (error) {
       this.acks = acks.concat(this.acks);
       throw error;
     }
-    this.journalBytes += line.length;
+  }
+
+  /** Appends to the current journal after the writes before it; fsyncs when asked. */
+  private write(text: string, sync: boolean): Promise<void> {
+    const done = this.writes.then(async () => {
+      if (this.broken) throw new Error('the journal was left unfinished by a failed write; a new checkpoint is written first');
+      try {
+        this.handle ??= await open(this.journalOf(this.file, this.generation), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
+        await this.handle.writeFile(text);
+        if (sync) await syncFile(this.handle);
+      } catch (error) {
+        this.broken = true;
+        throw error;
+      }
+      this.journalBytes += text.length;
+    });
+    this.writes = done.catch(() => {});
+    return done;
+  }
+
+  private async closeJournal(): Promise<void> {
+    await this.writes;
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => {});
   }
 
   /**
@@ -158,10 +195,8 @@ export class ReportedStore {
     if (this.acks.length === 0) return;
     const acks = this.acks;
     this.acks = [];
-    const line = `${JSON.stringify({ a: acks })}\n`;
     try {
-      await appendFile(this.journalOf(this.file, this.generation), line, { mode: 0o600 });
-      this.journalBytes += line.length;
+      await this.write(`${JSON.stringify({ a: acks })}\n`, false);
     } catch {
       // A full disk: they go with the next line, or are handed on again after a restart (dropped by uid).
       this.acks = acks.concat(this.acks);
@@ -186,12 +221,29 @@ export class ReportedStore {
     await saveCheckpoint(this.fs, this.file, checkpoint);
     crashPoint('checkpoint-written');
     const old = this.generation;
-    this.generation = next;
-    this.journalBytes = 0;
-    this.acks = [];
+    // Between two writes. Acceptances of moves the checkpoint does not hold are not needed any
+    // more; those of moves accepted while it was written go to the new journal.
+    const held = new Set(checkpoint.moves?.map((move) => move.u));
+    const switched = this.writes.then(async () => {
+      this.acks = this.acks.filter((uid) => held.has(uid));
+      const handle = this.handle;
+      this.handle = undefined;
+      this.generation = next;
+      this.journalBytes = 0;
+      this.broken = false;
+      await handle?.close().catch(() => {});
+    });
+    this.writes = switched;
+    await switched;
+    await rm(this.journalOf(this.file, old), { force: true }).catch(() => {});
+  }
+
+  /** Writes the acceptances still waiting and closes the journal (at stop, after the last compaction). */
+  async close(): Promise<void> {
     clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
-    await rm(this.journalOf(this.file, old), { force: true }).catch(() => {});
+    await this.writeAcks();
+    await this.closeJournal();
   }
 
   /** Journals of other generations than the current one (left by a crash during a compaction): removed. */
