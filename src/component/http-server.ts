@@ -12,7 +12,10 @@
 //     request body is ever read: these servers take GET and HEAD only, and a request with a
 //     body is answered and its connection closed.
 // The first time the limit closes a connection, the log says so once, with the count.
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { http } from './node-http.ts';
+
+const { createServer } = http;
 import type { Socket } from 'node:net';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
 

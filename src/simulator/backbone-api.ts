@@ -4,7 +4,10 @@
 // does not know, Basic and Bearer auth, Jira administrators and project administrators, the
 // XSRF check. It answers from its model (api-model.ts), which tests and the demo change, and
 // misbehaves in each way a real Jira can (api-faults.ts) when told to.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http } from '../component/node-http.ts';
+
+const createHttpServer = http.createServer;
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_USER, type SimConnectorStatus, type SimIntegration, SimulatedIntegrations, type SimUser } from './api-model.ts';

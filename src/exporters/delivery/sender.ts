@@ -1,7 +1,10 @@
 // Sends one encoded OTLP request over HTTP(S) and says what came of it: delivered, worth
 // retrying (429, 502, 503, 504, a network error, a timeout), or refused for good (any other
 // 4xx or 5xx: the same request would be refused again).
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Agent as HttpAgentType, IncomingMessage } from 'node:http';
+import { http } from '../../component/node-http.ts';
+
+const { Agent: HttpAgent, request: httpRequest } = http;
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { parseRetryAfter } from './backoff.ts';
 import type { Compression, Encoding } from './payload.ts';
@@ -26,7 +29,7 @@ const CONTENT_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protob
 export class HttpSender {
   readonly url: string;
   private readonly options: SenderOptions;
-  private readonly agent: HttpAgent;
+  private readonly agent: HttpAgentType;
   private readonly inFlight = new Set<AbortController>();
 
   constructor(options: SenderOptions) {

@@ -9,7 +9,9 @@
 // Needs: get, create, update on leases in the namespace (deploy/kubernetes/lease-rbac.yaml: a Role and RoleBinding for
 // the agent's service account).
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { http } from '../../component/node-http.ts';
+
+const httpRequest = http.request;
 import { request as httpsRequest } from 'node:https';
 import type { LeaseBackend, LeaseRecord } from './lease.ts';
 

@@ -2,7 +2,8 @@
 // needs against a server that may misbehave: a bounded number of requests in flight, one
 // deadline per request from sending to the last byte, a cap on the answer's size, no
 // redirects followed, and every failure classified (failures.ts).
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { http } from '../../component/node-http.ts';
 import https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
@@ -70,10 +71,10 @@ export type ApiResult =
 
 export class ApiClient {
   private readonly options: ApiClientOptions;
-  private readonly agent: http.Agent;
+  private readonly agent: Agent;
   private readonly isHttps: boolean;
   private readonly headers: Record<string, string>;
-  private readonly inFlight = new Set<http.ClientRequest>();
+  private readonly inFlight = new Set<ClientRequest>();
   private readonly queue: (() => void)[] = [];
   private active = 0;
   private closed = false;
@@ -198,7 +199,7 @@ export class ApiClient {
         return;
       }
 
-      let req: http.ClientRequest;
+      let req: ClientRequest;
       try {
         req = (this.isHttps ? https : http).request(url, {
           method: 'GET', agent: this.agent, headers: this.headers, ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
