@@ -80,7 +80,7 @@ service:
 `);
 
 function startAgent(): ChildProcess {
-  return spawn(process.execPath, [path.join(agentDist(), 'cli.js'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [...(process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean), path.join(agentDist(), 'cli.js'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 const rows: Row[] = [];

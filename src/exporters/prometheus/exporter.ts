@@ -1,17 +1,17 @@
 // The prometheus exporter: a pull endpoint at http://<endpoint>/metrics. It keeps the last
 // point of every series the pipeline hands it (series-store.ts) and writes them in the text
-// format with the SDK's serializer when scraped; the names get their unit suffixes first
-// (naming.ts), which the SDK does not add. The server is started before the receivers, so
-// that a port already in use stops the agent clearly.
+// format when scraped (text-format.ts: the SDK serializer's text, written as it is made); the
+// names get their unit suffixes first (naming.ts), which the SDK does not add. The server is
+// started before the receivers, so that a port already in use stops the agent clearly.
 import type { RequestListener } from 'node:http';
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { AggregationTemporality, type AggregationTemporalitySelector, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { AggregationTemporalitySelector, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExporterSettings, MetricsExporter } from '../../component/component.ts';
 import { ACCEPTED, DEFAULT_SHAPE, temporalityOf } from '../../component/consumer.ts';
 import { type HttpServer, startHttpServer } from '../../component/http-server.ts';
 import type { PrometheusConfig } from './config.ts';
 import { withUnitSuffixes } from '../../telemetry/prometheus-names.ts';
 import { SeriesStore } from './series-store.ts';
+import { ChunkWriter, writeTextFormat } from './text-format.ts';
 
 const cumulative: AggregationTemporalitySelector = (instrument) => temporalityOf(DEFAULT_SHAPE, instrument);
 
@@ -20,10 +20,10 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
   const store = new SeriesStore(config.metric_expiration);
   // The agent's own metrics (otelcol_*) are served beside the pipeline's, as the Collector serves its own.
   const self: MetricProducer | undefined = settings.selfMetrics?.(cumulative);
-  const serializer = new PrometheusSerializer('', false, undefined, false, !config.with_scope_info);
   let server: HttpServer | undefined;
 
-  const scrape = async (): Promise<string> => {
+  /** Every series now: the pipeline's and the agent's own, with their unit suffixes. */
+  const collect = async (): Promise<ResourceMetrics | undefined> => {
     const pipeline = store.snapshot();
     let own: ResourceMetrics | undefined;
     if (self) {
@@ -32,9 +32,8 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
       own = resourceMetrics;
     }
     const resource = pipeline?.resource ?? own?.resource;
-    if (!resource) return '';
-    const all: ResourceMetrics = { resource, scopeMetrics: [...(pipeline?.scopeMetrics ?? []), ...(own?.scopeMetrics ?? [])] };
-    return serializer.serialize(withUnitSuffixes(all));
+    if (!resource) return undefined;
+    return withUnitSuffixes({ resource, scopeMetrics: [...(pipeline?.scopeMetrics ?? []), ...(own?.scopeMetrics ?? [])] });
   };
 
   const handle: RequestListener = (request, response) => {
@@ -42,9 +41,11 @@ export function createPrometheusExporter(settings: ExporterSettings<PrometheusCo
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
       return;
     }
-    scrape().then((text) => {
+    collect().then((all) => {
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      response.end(text);
+      // The text goes out in chunks as it is made (text-format.ts says why).
+      if (all) writeTextFormat(all, { withScopeInfo: config.with_scope_info }, new ChunkWriter((chunk) => response.write(chunk)));
+      response.end();
     }, (error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${String(error)}\n`);
     });
