@@ -1,4 +1,5 @@
 import type { AgentLog } from '../diagnostics/agent-log.ts';
+import { startMemoryReturn } from './memory-return.ts';
 import type { Service } from './service.ts';
 
 export interface RunHooks {
@@ -32,10 +33,12 @@ export async function runUntilSignal(service: Service, log: AgentLog, hooks: Run
     return 1;
   }
   hooks.started?.();
+  const memory = startMemoryReturn();
   // The SDK's timers and servers do not keep the process alive by themselves: this does.
   const keepAlive = setInterval(() => {}, 1 << 30);
   const signal = received ?? await new Promise<string>((resolve) => { wake = resolve; });
   clearInterval(keepAlive);
+  memory?.stop();
   log.info(`${signal} received${received !== undefined && wake === undefined ? ' while starting' : ''}: stopping`);
   hooks.stopping?.();
   await service.shutdown();

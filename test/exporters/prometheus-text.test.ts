@@ -12,7 +12,7 @@ import { ChunkWriter, writeTextFormat } from '../../src/exporters/prometheus/tex
 
 async function collected(record: (provider: MeterProvider) => void): Promise<ResourceMetrics> {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000, cardinalitySelector: () => 100_000 });
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': 'backbone-otel-agent', 'host.name': 'jira "one"\\node\n2' }),
     readers: [reader],
