@@ -1,5 +1,5 @@
 // Whole-agent benchmark:
-//   node bench/agent.bench.ts [--full] [--only=idle,followed,processed,throughput] [--rates=250,500,...]
+//   node bench/agent.bench.ts [--full] [--only=idle,followed,processed,series,throughput] [--rates=250,500,...]
 //
 // The agent as deployed (the JavaScript npm run build makes, bench-kit's agentDist), with every
 // receiver there is, configured as config/examples/otel-collector.yaml configures them
@@ -14,6 +14,9 @@
 //    by one (processed/ is looked up, never listed): 10k (quick); 10k, 50k and 200k (--full).
 // 3. processed: RSS and CPU with 100k (quick) or 1M (--full) files in processed/ (the scanner
 //    benchmark's tree), which is counted by the scanner and never listed by the watcher.
+// 3b. series: RSS per series, from the agent (backbone_folders and the prometheus exporter) on
+//    trees of 40 and 800 projects (--full: 1,600), every state folder holding a message; the
+//    series counted in what /metrics serves.
 // 4. throughput: moves per second from the rename (made by another process, paced-mover.ts)
 //    to the OTLP log record received, raised step by step (quick: 250, 1000, 4000, ... for
 //    4 s each; --full: doubling, 15 s each, then two bisections) until the lag p99 exceeds
@@ -40,7 +43,7 @@ import { destination, messageAt, type MovePlan } from './paced-mover.ts';
 
 const full = process.argv.includes('--full');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const parts = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['idle', 'followed', 'processed', 'throughput']);
+const parts = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['idle', 'followed', 'processed', 'series', 'throughput']);
 const IDLE_MS = full ? 120_000 : 30_000;
 const SETTLE_MS = 3_000;
 const FOLLOWED = full ? [10_000, 50_000, 200_000] : [10_000];
@@ -289,6 +292,47 @@ async function processed(sink: OtlpSink): Promise<void> {
   }
 }
 
+// --- 3b. bytes per series ----------------------------------------------------------------------
+/** RSS and series of the agent (backbone_folders, prometheus) on a tree of `projects` projects. */
+async function seriesFigures(projects: number): Promise<{ rssMb: number; series: number }> {
+  const root = path.join(base, `series-${projects}`);
+  rmSync(root, { recursive: true, force: true });
+  for (let p = 0; p < projects; p++) {
+    const project = path.join(root, `INT-${Math.floor(p / 4)}`, `AP-${p}`);
+    projectFolders(project);
+    for (const folder of ['receive', 'receive/waiting', 'receive/error', 'send', 'sendfailed']) touchAll(path.join(project, folder), ['000001.bac']);
+  }
+  const port = 19_600 + (projects % 300);
+  const agent = await startAgent(`series-${projects}`, `receivers:
+  backbone_folders: { root: ${root}, collection_interval: 5s }
+exporters:
+  prometheus: { endpoint: 127.0.0.1:${port} }
+service:
+  pipelines:
+    metrics: { receivers: [backbone_folders], exporters: [prometheus] }
+`);
+  try {
+    // Two scans and the agent's first return of pooled pages (5 s after the start), then 10 s.
+    await sleep(11_000);
+    const figures = (await sampleProcesses([agent.pid], 10_000)).get(agent.pid)!;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const series = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+    return { rssMb: figures.rssMb, series };
+  } finally {
+    await agent.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function series(): Promise<void> {
+  const small = await seriesFigures(40);
+  const large = await seriesFigures(full ? 1600 : 800);
+  const bytes = ((large.rssMb - small.rssMb) * 1024 * 1024) / (large.series - small.series);
+  rows.push({ figure: `RSS per series (folders + prometheus; ${large.series.toLocaleString('en')} against ${small.series.toLocaleString('en')} series)`, agent: bytes, baseline: undefined, baselineName: '', unit: 'B', target: undefined, targetKind: 'absolute' });
+  rows.push({ figure: `  RSS with ${large.series.toLocaleString('en')} series`, agent: large.rssMb, baseline: small.rssMb, baselineName: `${small.series.toLocaleString('en')} series`, unit: 'MB', target: undefined, targetKind: 'absolute' });
+  extra.series = { small, large, bytesPerSeries: bytes };
+}
+
 // --- 4. throughput -------------------------------------------------------------------------
 interface Step {
   rate: number;
@@ -471,7 +515,7 @@ async function throughput(sink: OtlpSink): Promise<void> {
 say(`whole-agent benchmark (${full ? 'full' : 'quick'})${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}: ${[...parts].join(', ')}; trees under ${benchRoot()}`);
 mkdirSync(base, { recursive: true });
 const sink = await new OtlpSink().start();
-for (const [part, fn] of [['idle', idle], ['followed', followed], ['processed', processed], ['throughput', throughput]] as const) {
+for (const [part, fn] of [['idle', idle], ['followed', followed], ['processed', processed], ['series', series], ['throughput', throughput]] as const) {
   if (!parts.has(part)) continue;
   try {
     await fn(sink);
