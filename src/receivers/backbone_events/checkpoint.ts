@@ -117,13 +117,22 @@ export async function loadCheckpoint(fs: WatcherFs, file: string, layout: string
   return { kind: 'loaded', checkpoint };
 }
 
-export async function saveCheckpoint(fs: WatcherFs, file: string, checkpoint: Checkpoint): Promise<void> {
+/** Writes the checkpoint; its size in characters. */
+export async function saveCheckpoint(fs: WatcherFs, file: string, checkpoint: Checkpoint): Promise<number> {
   await fs.mkdir(path.dirname(file));
   await removeStaleTemporaries(file);
   try {
     // Temporary file, fsync, rename, fsync of the folder (watcher-fs.ts): a kill -9 or a power
     // cut leaves the old checkpoint or the new one, never a mix.
-    await fs.writeFileAtomic(file, serialise(checkpoint));
+    let length = 0;
+    const counted = function* (): Iterable<string> {
+      for (const piece of serialise(checkpoint)) {
+        length += piece.length;
+        yield piece;
+      }
+    };
+    await fs.writeFileAtomic(file, counted());
+    return length;
   } catch (error) {
     // A write cut short (a full disk, say) leaves no temporary file behind.
     await rm(`${file}.${process.pid}.tmp`, { force: true }).catch(() => {});

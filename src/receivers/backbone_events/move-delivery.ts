@@ -38,8 +38,6 @@ export interface MoveDeliveryOptions {
 const JOURNAL_SPACING_MS = 10;
 /** Records per batch handed on. */
 const HAND_ON_MAX = 2048;
-/** A new checkpoint once the journal has grown this much. */
-const COMPACT_AT_BYTES = 4 * 1024 * 1024;
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 30_000;
 /** At a clean stop, how long the answers of records in flight are waited for. */
@@ -145,7 +143,7 @@ export class MoveDelivery {
       this.pendingOps = [];
       this.pendingMoves = [];
       try {
-        if (store.size >= COMPACT_AT_BYTES || this.mustCompact || store.needsCompaction) {
+        if (store.compactionDue || this.mustCompact || store.needsCompaction) {
           // A new checkpoint takes the belief as it is now, which includes these ops.
           await store.compact(this.options.snapshot(), [...this.unaccepted.values(), ...moves]);
         } else {

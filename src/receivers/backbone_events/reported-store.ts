@@ -60,6 +60,14 @@ export interface Reported {
   source: string;
 }
 
+/**
+ * A new checkpoint once the journal has grown to twice the last checkpoint, and at least this
+ * much: the cost of writing checkpoints stays proportional to what is journaled, however many
+ * messages the belief holds (at 16,000 moves a second and 4 MiB flat, a checkpoint of 64,000
+ * messages was written every second).
+ */
+const COMPACT_AT_LEAST_BYTES = 4 * 1024 * 1024;
+
 /** How long acceptances wait to be written together. */
 const ACK_DELAY_MS = 50;
 
@@ -72,6 +80,7 @@ export class ReportedStore {
   private readonly layout: string;
   private generation = 0;
   private journalBytes = 0;
+  private checkpointBytes = 0;
   /** Accepted uids not yet written to the journal. */
   private acks: string[] = [];
   private ackTimer: NodeJS.Timeout | undefined;
@@ -203,9 +212,9 @@ export class ReportedStore {
     }
   }
 
-  /** Bytes appended since the last compaction. */
-  get size(): number {
-    return this.journalBytes;
+  /** The journal has grown enough for a new checkpoint. */
+  get compactionDue(): boolean {
+    return this.journalBytes >= Math.max(COMPACT_AT_LEAST_BYTES, 2 * this.checkpointBytes);
   }
 
   /**
@@ -218,7 +227,7 @@ export class ReportedStore {
       version: 3, layout: this.layout, savedAtMs: Date.now(), entries, moves: [...unaccepted], journal: next,
       ...(stoppedAtMs === undefined ? {} : { stoppedAtMs }),
     };
-    await saveCheckpoint(this.fs, this.file, checkpoint);
+    this.checkpointBytes = await saveCheckpoint(this.fs, this.file, checkpoint);
     crashPoint('checkpoint-written');
     const old = this.generation;
     // Between two writes. Acceptances of moves the checkpoint does not hold are not needed any
