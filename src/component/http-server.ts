@@ -13,11 +13,9 @@
 //     body is answered and its connection closed.
 // The first time the limit closes a connection, the log says so once, with the count.
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import { http } from './node-http.ts';
-
-const { createServer } = http;
 import type { Socket } from 'node:net';
 import type { AgentLog } from '../diagnostics/agent-log.ts';
+import { http } from './node-http.ts';
 
 export interface HttpLimits {
   maxConnections: number;
@@ -60,7 +58,7 @@ export async function startHttpServer(handler: RequestListener, options: HttpSer
   const open = new Map<Socket, { busy: boolean }>();
   let closedForLimit = 0;
 
-  const server = createServer({
+  const server = http.createServer({
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

@@ -1,11 +1,9 @@
 // Sends one encoded OTLP request over HTTP(S) and says what came of it: delivered, worth
 // retrying (429, 502, 503, 504, a network error, a timeout), or refused for good (any other
 // 4xx or 5xx: the same request would be refused again).
-import type { Agent as HttpAgentType, IncomingMessage } from 'node:http';
-import { http } from '../../component/node-http.ts';
-
-const { Agent: HttpAgent, request: httpRequest } = http;
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { http } from '../../component/node-http.ts';
 import { parseRetryAfter } from './backoff.ts';
 import type { Compression, Encoding } from './payload.ts';
 
@@ -29,7 +27,7 @@ const CONTENT_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protob
 export class HttpSender {
   readonly url: string;
   private readonly options: SenderOptions;
-  private readonly agent: HttpAgentType;
+  private readonly agent: HttpAgent;
   private readonly inFlight = new Set<AbortController>();
 
   constructor(options: SenderOptions) {
@@ -38,12 +36,12 @@ export class HttpSender {
     const isHttps = new URL(options.url).protocol === 'https:';
     this.agent = isHttps
       ? new HttpsAgent({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecureSkipVerify ? { rejectUnauthorized: false } : {}) })
-      : new HttpAgent({ keepAlive: true });
+      : new http.Agent({ keepAlive: true });
   }
 
   send(body: Uint8Array, encoding: Encoding, compression: Compression): Promise<SendOutcome> {
     const url = new URL(this.options.url);
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = url.protocol === 'https:' ? httpsRequest : http.request;
     const abort = new AbortController();
     this.inFlight.add(abort);
     return new Promise<SendOutcome>((resolve) => {

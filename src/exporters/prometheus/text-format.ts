@@ -77,7 +77,7 @@ function seriesLine(name: string, attributes: Attributes, value: number, extra: 
 }
 
 /** The name a metric is served under (the SDK's _getPrometheusMetricName); undefined for a name that cannot be one. */
-export function familyName(metric: MetricData): string | undefined {
+function familyName(metric: MetricData): string | undefined {
   let name = sanitizeName(escapeText(metric.descriptor.name));
   if (name === '' || name === '_') return undefined;
   if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;

@@ -62,7 +62,6 @@ export class MoveDelivery {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = RETRY_FIRST_MS;
   private writing: Promise<void> | undefined;
-  private gatherTimer: NodeJS.Timeout | undefined;
   private lastWriteAt = -Infinity;
   private writeRetryTimer: NodeJS.Timeout | undefined;
   private writeFailingSince: number | undefined;
@@ -120,21 +119,13 @@ export class MoveDelivery {
       return;
     }
     // A write under way takes these with its next line (its loop runs while anything waits).
-    if (this.writing || this.gatherTimer !== undefined) return;
-    const wait = this.lastWriteAt + JOURNAL_SPACING_MS - performance.now();
-    if (wait <= 0) {
-      this.startWriting();
-      return;
-    }
-    this.gatherTimer = setTimeout(() => {
-      this.gatherTimer = undefined;
-      this.startWriting();
-    }, wait);
+    this.startWriting();
   }
 
   private async writeLoop(): Promise<void> {
     const store = this.options.store!;
     while ((this.pendingMoves.length > 0 || this.pendingOps.length > 0) && this.writeRetryTimer === undefined) {
+      // Spacing: what ends meanwhile goes into this line too.
       const wait = this.lastWriteAt + JOURNAL_SPACING_MS - performance.now();
       if (wait > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, wait));
       this.lastWriteAt = performance.now();
@@ -250,17 +241,13 @@ export class MoveDelivery {
     this.options.log.resolved('overflow', `${overflow.count} move(s) made between ${new Date(overflow.firstMs).toISOString()} and ${new Date(overflow.lastMs).toISOString()} were not reported (more than max_held_moves, ${this.options.maxHeld}, were waiting); counted in otelcol_exporter_enqueue_failed_log_records; the belief follows the folders again`);
   }
 
-  /** Writes what gathers now, without waiting for the gathering time. */
-  private writeNow(): void {
-    if (this.gatherTimer === undefined) return;
-    clearTimeout(this.gatherTimer);
-    this.gatherTimer = undefined;
-    this.startWriting();
-  }
-
   /** The write loop, unless it runs already. */
   private startWriting(): void {
-    this.writing ??= this.writeLoop().finally(() => { this.writing = undefined; });
+    this.writing ??= this.writeLoop().finally(() => {
+      this.writing = undefined;
+      // A round that ended between the loop's last look and now would otherwise wait for the next round.
+      if (this.pendingMoves.length + this.pendingOps.length > 0 && this.writeRetryTimer === undefined && !this.stopped) this.startWriting();
+    });
   }
 
   /** Writes everything as a new checkpoint now (at start, after the first listing); false when the disk cannot take it. */
@@ -290,7 +277,6 @@ export class MoveDelivery {
 
   /** Waits until nothing is being written or handed on (tests). */
   async idle(): Promise<void> {
-    this.writeNow();
     while (this.writing || this.inFlight.size > 0) {
       await this.writing;
       await Promise.all([...this.inFlight]);
@@ -305,8 +291,6 @@ export class MoveDelivery {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.gatherTimer);
-    this.gatherTimer = undefined;
     clearTimeout(this.retryTimer);
     clearTimeout(this.writeRetryTimer);
     this.writeRetryTimer = undefined;

@@ -160,9 +160,16 @@ export class ReportedStore {
     }
   }
 
+  /** Runs `task` after the journal work queued before it. */
+  private inTurn(task: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(task);
+    this.writes = done.catch(() => {});
+    return done;
+  }
+
   /** Appends to the current journal after the writes before it; fsyncs when asked. */
   private write(text: string, sync: boolean): Promise<void> {
-    const done = this.writes.then(async () => {
+    return this.inTurn(async () => {
       if (this.broken) throw new Error('the journal was left unfinished by a failed write; a new checkpoint is written first');
       try {
         this.handle ??= await open(this.journalOf(this.file, this.generation), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
@@ -174,12 +181,10 @@ export class ReportedStore {
       }
       this.journalBytes += text.length;
     });
-    this.writes = done.catch(() => {});
-    return done;
   }
 
-  private async closeJournal(): Promise<void> {
-    await this.writes;
+  /** Closes the journal's handle (run in turn); the next write opens the then current journal. */
+  private async closeHandle(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close().catch(() => {});
@@ -233,17 +238,13 @@ export class ReportedStore {
     // Between two writes. Acceptances of moves the checkpoint does not hold are not needed any
     // more; those of moves accepted while it was written go to the new journal.
     const held = new Set(checkpoint.moves?.map((move) => move.u));
-    const switched = this.writes.then(async () => {
+    await this.inTurn(async () => {
+      await this.closeHandle();
       this.acks = this.acks.filter((uid) => held.has(uid));
-      const handle = this.handle;
-      this.handle = undefined;
       this.generation = next;
       this.journalBytes = 0;
       this.broken = false;
-      await handle?.close().catch(() => {});
     });
-    this.writes = switched;
-    await switched;
     await rm(this.journalOf(this.file, old), { force: true }).catch(() => {});
   }
 
@@ -252,7 +253,7 @@ export class ReportedStore {
     clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
     await this.writeAcks();
-    await this.closeJournal();
+    await this.inTurn(() => this.closeHandle());
   }
 
   /** Journals of other generations than the current one (left by a crash during a compaction): removed. */
