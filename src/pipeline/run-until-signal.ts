@@ -1,5 +1,5 @@
 import type { AgentLog } from '../diagnostics/agent-log.ts';
-import { startMemoryReturn } from './memory-return.ts';
+import { returnMemoryNow, startMemoryReturn } from './memory-return.ts';
 import type { Service } from './service.ts';
 
 export interface RunHooks {
@@ -24,6 +24,7 @@ export async function runUntilSignal(service: Service, log: AgentLog, hooks: Run
   const onTerm = on('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
+  returnMemoryNow();
   try {
     await service.start();
   } catch (error) {

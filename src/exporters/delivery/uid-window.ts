@@ -18,12 +18,12 @@ export class UidWindow {
   private readonly queued = new Map<string, number>();
   /** Keys sent: key -> the position it was added at; an older ring slot for it does not evict it. */
   private readonly positions = new Map<string, number>();
-  private readonly ring: (string | undefined)[];
+  /** Grows with the keys sent (not allocated whole: 1.6 MB per queue, most of which never fill it). */
+  private readonly ring: string[] = [];
   private next = 0;
 
   constructor(limit = SENT_WINDOW) {
     this.limit = limit;
-    this.ring = new Array<string | undefined>(limit);
   }
 
   has(uid: string): boolean {
@@ -44,9 +44,12 @@ export class UidWindow {
     for (const uid of uids) {
       this.unqueue(uid);
       const slot = this.next % this.limit;
-      const evicted = this.ring[slot];
-      if (evicted !== undefined && this.positions.get(evicted) === this.next - this.limit) this.positions.delete(evicted);
-      this.ring[slot] = uid;
+      if (slot === this.ring.length) this.ring.push(uid);
+      else {
+        const evicted = this.ring[slot]!;
+        if (this.positions.get(evicted) === this.next - this.limit) this.positions.delete(evicted);
+        this.ring[slot] = uid;
+      }
       this.positions.set(uid, this.next);
       this.next++;
     }
