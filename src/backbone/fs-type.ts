@@ -1,8 +1,16 @@
-// Which file system the Backbone root lives on, and so which watch method `auto` picks.
-// inotify (and fs.watch on any OS) only sees changes made through this host's kernel: on NFS,
-// SMB/CIFS, FUSE and cluster file systems, what another node writes raises no event. On
-// Jira Data Center the shared home is usually such a mount, so `auto` polls there.
-import type { WatcherFs } from './watcher-fs.ts';
+// Which file system the Backbone root lives on. inotify (and fs.watch on any OS) only sees
+// changes made through this host's kernel: on NFS, SMB/CIFS, FUSE and cluster file systems,
+// what another node writes raises no event, so backbone_events' `auto` polls there. On such a
+// file system a system call can also hang (a server that does not answer), so backbone_folders
+// scans there in its worker, which it can abandon. On Jira Data Center the shared home is
+// usually such a mount.
+
+/** What detectFsType reads (the file system, or a test's stand-in). */
+export interface FsTypeProbe {
+  statfs(path: string): Promise<{ type: number }>;
+  realpath(path: string): Promise<string>;
+  readFile(path: string): Promise<string>;
+}
 
 export type WatchMode = 'native' | 'poll';
 export type WatchMethod = WatchMode | 'auto';
@@ -100,7 +108,7 @@ export function describeFsType(magic: number | undefined, mountType: string | un
 }
 
 export async function detectFsType(
-  fs: Pick<WatcherFs, 'statfs' | 'realpath' | 'readFile'>,
+  fs: FsTypeProbe,
   path: string,
   mountsFile = '/proc/self/mounts',
 ): Promise<FsType> {

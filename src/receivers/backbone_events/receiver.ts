@@ -20,7 +20,7 @@ import { checkpointPath, removeOlderTermCheckpoints, termCheckpointCandidates, t
 import { MoveDelivery } from './move-delivery.ts';
 import { ReportedStore, type ReportedLoad, type StoredMove } from './reported-store.ts';
 import { type EventsConfig, isInside } from './config.ts';
-import { chooseMode, detectFsType, type FsType, type WatchMode } from './fs-type.ts';
+import { chooseMode, detectFsType, type FsType, type WatchMode } from '../../backbone/fs-type.ts';
 import { NativeWatch } from './native-watch.ts';
 import { Reconciler, type RoundReport } from './reconciler.ts';
 import * as telemetry from './telemetry.ts';

@@ -9,7 +9,8 @@ import type { AgentLog } from '../../diagnostics/agent-log.ts';
 import { ATTR } from '../../telemetry/attributes.ts';
 import { counter, emitEvent, observableGauge } from '../../telemetry/instruments.ts';
 import type { FoldersConfig } from './config.ts';
-import { ScanThread, ScanThreadStuck } from './scan-thread.ts';
+import { ScanPlacement } from './scan-placement.ts';
+import { ScanThreadStuck } from './scan-thread.ts';
 import type { FolderStats, ScanResult } from './scanner.ts';
 import * as telemetry from './telemetry.ts';
 
@@ -40,10 +41,11 @@ export class FoldersReceiver implements Lifecycle {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
-  private readonly thread = new ScanThread();
+  private readonly placement: ScanPlacement;
 
-  constructor(config: FoldersConfig, host: ReceiverHost, log: AgentLog) {
+  constructor(config: FoldersConfig, host: ReceiverHost, log: AgentLog, placement = new ScanPlacement()) {
     this.config = config;
+    this.placement = placement;
     this.host = host;
     this.log = log;
     this.scanErrors = counter(host.meter, telemetry.scanErrors);
@@ -52,9 +54,9 @@ export class FoldersReceiver implements Lifecycle {
 
   async start(): Promise<void> {
     this.log.info('scanning Backbone folders', { root: this.config.root, interval_ms: this.config.collection_interval });
-    // The first scan runs in the scan thread while the other receivers start (a tree of
-    // 200,000 messages takes seconds to stat); a collection asked for before it ends waits for
-    // it, so that the first batch has data.
+    // The first scan runs while the other receivers start (in slices, or in the scan worker:
+    // scan-placement.ts); a collection asked for before it ends waits for it, so that the
+    // first batch has data.
     const first = this.scanOnce();
     this.firstScan = this.running;
     this.started = first.then(() => this.schedule());
@@ -66,7 +68,7 @@ export class FoldersReceiver implements Lifecycle {
     clearTimeout(this.timer);
     await this.started;
     await this.running;
-    await this.thread.close();
+    await this.placement.close();
   }
 
   /** Runs one scan now (if none is running), reports it, and waits for both. */
@@ -91,7 +93,7 @@ export class FoldersReceiver implements Lifecycle {
   private async scan(): Promise<void> {
     let result: ScanResult;
     try {
-      result = await this.thread.scan({
+      result = await this.placement.scan({
         root: this.config.root,
         ...layoutSpec(this.config),
         countOnlyStates: this.config.count_only_states,

@@ -1,8 +1,9 @@
 // One pass over the Backbone root: counts message files per integration, project and state.
 // Built for folders with millions of files: directory entries are streamed (never a whole
 // folder's names in memory), and files are stat'ed only where size or age is wanted.
-// Synchronous on purpose: it runs in a worker thread (scan-worker.ts), where plain
-// synchronous calls are 2-3x faster than libuv's thread pool round trips per file.
+// Synchronous on purpose: plain synchronous calls are 2-3x faster than libuv's thread pool
+// round trips per file. It runs in a worker thread (scan-worker.ts), or on the agent's own
+// thread in slices, a project at a time (scanInSlices; where: scan-placement.ts).
 import { type Dir, lstatSync, opendirSync } from 'node:fs';
 import path from 'node:path';
 import { fsPath, lossyEntriesSync, mayBeLossy, type NamedEntry, readableName, readablePath } from '../../backbone/file-names.ts';
@@ -65,7 +66,27 @@ export function folderKey(integration: string, project: string, state: State): s
 }
 
 export function scanBackboneRoot(options: ScanOptions): ScanResult {
-  return new Scan(options).run();
+  const steps = new Scan(options).steps();
+  for (let step = steps.next(); ; step = steps.next()) if (step.done === true) return step.value;
+}
+
+/** A slice of the calling thread's time a scan takes before it lets the event loop run. */
+export const SLICE_MS = 10;
+
+/**
+ * The same scan on the calling thread: after each project, once `sliceMs` have passed, it
+ * lets the event loop run (timers, exports, the health check) before it goes on.
+ */
+export async function scanInSlices(options: ScanOptions, sliceMs = SLICE_MS): Promise<ScanResult> {
+  const steps = new Scan(options).steps();
+  let sliceStarted = performance.now();
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return step.value;
+    if (performance.now() - sliceStarted >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
 }
 
 class Scan {
@@ -87,7 +108,8 @@ class Scan {
     };
   }
 
-  run(): ScanResult {
+  /** The scan, a project at a time: it pauses after each one, and returns the result at the end. */
+  *steps(): Generator<void, ScanResult> {
     try {
       for (const project of this.projectFolders()) {
         const name = { integration: readableName(project.place.integration!), project: readableName(project.place.project!) };
@@ -95,6 +117,7 @@ class Scan {
         this.walk(project.absolute, project.relative, name, project.place, projectFolders);
         for (const [key, stats] of projectFolders) this.result.folders.set(key, stats);
         this.result.completedProjects.add(`${name.integration}/${name.project}`);
+        yield;
       }
     } catch (error) {
       if (!(error instanceof WalkStopped)) throw error;

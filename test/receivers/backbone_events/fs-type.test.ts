@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { eventsConfigSchema } from '../../../src/receivers/backbone_events/config.ts';
-import { chooseMode, describeFsType, detectFsType, mountOf, parseMounts } from '../../../src/receivers/backbone_events/fs-type.ts';
+import { chooseMode, describeFsType, detectFsType, mountOf, parseMounts } from '../../../src/backbone/fs-type.ts';
 import { EventsReceiver } from '../../../src/receivers/backbone_events/receiver.ts';
 import { realWatcherFs } from '../../../src/receivers/backbone_events/watcher-fs.ts';
 import { CaptureHost } from '../../helpers/capture-host.ts';
