@@ -3,12 +3,12 @@
 // logs.log_record), or, as before, metrics by name and log records by event name or severity
 // (include/exclude with * and ? wildcards, min_severity), on every batch that passes.
 import { SeverityNumber } from '@opentelemetry/api';
-import { RE2JS } from 're2js';
 import * as z from 'zod';
 import type { ProcessorFactory } from '../../component/component.ts';
 import type { LogsConsumer } from '../../component/consumer.ts';
 import { conditionStage, keepStage } from './log-conditions.ts';
 import { metricsFilterStage } from './metric-conditions.ts';
+import { re2 } from './re2.ts';
 import { anyCondition, checkConditions } from './ottl/conditions.ts';
 import { dataPointContext, logRecordContext, metricContext } from './ottl/contexts.ts';
 import type { OttlContext } from './ottl/evaluate.ts';
@@ -64,7 +64,7 @@ export type FilterConfig = z.infer<typeof filterConfigSchema>;
 /** Globs as RE2 (linear time): as a backtracking RegExp, "a*a*a*a*a*b" takes minutes on a long name. */
 export function globMatcher(patterns: readonly string[]): (name: string) => boolean {
   const regexes = patterns.map((pattern) =>
-    RE2JS.compile(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+    re2().RE2JS.compile(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
   return (name) => regexes.some((regex) => regex.test(name));
 }
 

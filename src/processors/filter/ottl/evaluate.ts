@@ -4,7 +4,8 @@
 // as the context can read name, attributes, resource attributes, severity or body from it.
 // Paths, enums and converters are checked while compiling, so that a condition that names a
 // field the context lacks is a configuration error, not a surprise at run time.
-import { RE2JS, RE2JSException } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../re2.ts';
 import { OttlSyntaxError } from './lexer.ts';
 import { type ComparisonOperator, type ConditionNode, parseCondition, type ValueNode } from './parser.ts';
 
@@ -146,6 +147,7 @@ function compileCall<T>(node: Extract<ValueNode, { kind: 'call' }>, context: Ott
  * nesting deeper than 1000, with a message that says which; (?i) and the other flags work as in Go.
  */
 function compileRegex(pattern: string, offset: number): RE2JS {
+  const { RE2JS, RE2JSException } = re2();
   try {
     return RE2JS.compile(pattern);
   } catch (error) {
