@@ -5,6 +5,7 @@
 // load the agent, fail in odd places or, without import.meta.main, do nothing and exit 0.
 // Keep it that small, in syntax any Node that loads ES modules (12.20+) parses once compiled:
 // no top-level await, no ?. or ??.
+import { leaveOutUnusedModules } from './cli/module-hooks.ts';
 import { nodeRequirementProblem } from './cli/node-requirement.ts';
 import { applyV8Settings } from './cli/v8-settings.ts';
 
@@ -15,6 +16,8 @@ const problem = nodeRequirementProblem(process.versions.node, process.execPath);
 if (problem === undefined) {
   // The agent's V8 settings (src/cli/v8-settings.ts): this process is replaced by one that has them, when it has not.
   applyV8Settings();
+  // Modules it does not need, left out before any is loaded (src/cli/module-hooks.ts).
+  leaveOutUnusedModules();
   // Not a top-level await: Node 12.20-14.7 cannot parse one, and must get to the else branch.
   void import('./cli/main.ts').then(({ runCli }) => runCli(process.argv.slice(2)));
 } else {
