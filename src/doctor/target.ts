@@ -13,7 +13,7 @@ import { createOtlpMetricsExporter } from '../exporters/otlphttp/exporter.ts';
 import type { OtlpHttpConfig } from '../exporters/otlphttp/config.ts';
 import type { PrometheusConfig } from '../exporters/prometheus/config.ts';
 import type { EventsConfig } from '../receivers/backbone_events/config.ts';
-import type { WatchMethod } from '../receivers/backbone_events/fs-type.ts';
+import type { WatchMethod } from '../backbone/fs-type.ts';
 import { type FoldersConfig, foldersConfigSchema } from '../receivers/backbone_folders/config.ts';
 import type { ScanOptions } from '../receivers/backbone_folders/scanner.ts';
 import type { RestConfig } from '../receivers/backbone_rest/config.ts';

@@ -5,7 +5,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../../receivers/backbone_events/config.ts';
-import { chooseMode, detectFsType, type FsType } from '../../receivers/backbone_events/fs-type.ts';
+import { chooseMode, detectFsType, type FsType } from '../../backbone/fs-type.ts';
 import { realWatcherFs } from '../../receivers/backbone_events/watcher-fs.ts';
 import { ScanThread } from '../../receivers/backbone_folders/scan-thread.ts';
 import type { ScanResult } from '../../receivers/backbone_folders/scanner.ts';
