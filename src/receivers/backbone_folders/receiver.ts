@@ -41,11 +41,10 @@ export class FoldersReceiver implements Lifecycle {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
-  private readonly placement: ScanPlacement;
+  private readonly placement = new ScanPlacement();
 
-  constructor(config: FoldersConfig, host: ReceiverHost, log: AgentLog, placement = new ScanPlacement()) {
+  constructor(config: FoldersConfig, host: ReceiverHost, log: AgentLog) {
     this.config = config;
-    this.placement = placement;
     this.host = host;
     this.log = log;
     this.scanErrors = counter(host.meter, telemetry.scanErrors);
@@ -114,8 +113,9 @@ export class FoldersReceiver implements Lifecycle {
   }
 
   private apply(result: ScanResult): void {
-    this.log.debug(`scan ${result.cutShort === undefined ? 'complete' : 'cut short'}: ${result.entries} entries in ${result.durationMs} ms`,
-      { entries: result.entries, duration_ms: result.durationMs });
+    const place = this.placement.lastPlace === 'worker' ? 'in the scan worker' : 'on the agent\'s thread';
+    this.log.debug(`scan ${result.cutShort === undefined ? 'complete' : 'cut short'} ${place}: ${result.entries} entries in ${result.durationMs} ms`,
+      { entries: result.entries, duration_ms: result.durationMs, place: this.placement.lastPlace });
     const root = result.rootProblem;
     this.rootPresent = root === undefined;
     if (root !== undefined) {

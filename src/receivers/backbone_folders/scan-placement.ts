@@ -31,13 +31,12 @@ export interface ScanPlacementOptions {
   /** Whether the root lies on a network file system (tests stand in for statfs). */
   isRemote?: (root: string) => Promise<boolean>;
   inLoopEntries?: number;
-  thread?: ScanThread;
 }
 
 export class ScanPlacement {
   private readonly isRemote: (root: string) => Promise<boolean>;
   private readonly inLoopEntries: number;
-  private readonly thread: ScanThread;
+  private readonly thread = new ScanThread();
   /** Directory entries the last scan met (undefined before the first). */
   private lastEntries: number | undefined;
   /** Where the last scan ran (tests, and the debug log). */
@@ -46,7 +45,6 @@ export class ScanPlacement {
   constructor(options: ScanPlacementOptions = {}) {
     this.isRemote = options.isRemote ?? remoteFileSystem;
     this.inLoopEntries = options.inLoopEntries ?? IN_LOOP_ENTRIES;
-    this.thread = options.thread ?? new ScanThread();
   }
 
   /** True while a worker is resident. */
