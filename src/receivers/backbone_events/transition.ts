@@ -1,6 +1,6 @@
 // One reported move of a message: its severity by destination (telemetry.md), its sentence,
 // and its idempotency key (log.record.uid).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { State } from '../../backbone/states.ts';
 import type { Severity } from '../../telemetry/instruments.ts';
 
@@ -44,7 +44,8 @@ export interface MoveIdentity {
  */
 export function moveUid(root: string, identity: MoveIdentity): string {
   const facts = JSON.stringify([root, identity.ino, identity.fromRel ?? null, identity.toRel ?? null, identity.atMs]);
-  return createHash('sha256').update(facts).digest('hex').slice(0, 32);
+  // crypto.hash: the same digest as createHash().update().digest(), a third of the time (no Hash object).
+  return hash('sha256', facts, 'hex').slice(0, 32);
 }
 
 const WARN: ReadonlySet<Endpoint> = new Set<Endpoint>(['waiting', 'missing', 'offline', 'outdated']);
