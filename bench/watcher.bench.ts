@@ -12,7 +12,7 @@
 // 3. Many messages followed: 50 integrations x 4 projects with 200,000 messages outside
 //    processed/ (waiting, outdated, error/<issue>: a partner offline for a week). The built
 //    agent (backbone_folders and backbone_events with storage, as deployed: NODE_OPTIONS
-//    --max-semi-space-size=2) until "agent started", at a fresh start and again from its
+//    --max-semi-space-size=8) until "agent started", at a fresh start and again from its
 //    checkpoint: time to ready, RSS, peak RSS, and RSS per followed message (against the same
 //    agent on the same tree without messages), next to the agent before the compact structures
 //    (commit BEFORE_COMMIT, built from git in the same run). `--only=followed` runs this part alone.
@@ -74,7 +74,7 @@ const BEFORE_COMMIT = 'a19783d';
 const FOLLOWED = { integrations: 50, projects: 4, waiting: 400, outdated: 400, error: 200 };
 const FOLLOWED_TOTAL = FOLLOWED.integrations * FOLLOWED.projects * (FOLLOWED.waiting + FOLLOWED.outdated + FOLLOWED.error);
 /** As the container image, the systemd unit and the manifests run it. */
-const DEPLOYED_FLAGS = ['--max-semi-space-size=2'];
+const DEPLOYED_FLAGS = ['--max-semi-space-size=8'];
 
 interface Row {
   figure: string;
@@ -453,7 +453,7 @@ async function followed(): Promise<void> {
   const beforeName = `before, ${BEFORE_COMMIT}`;
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   const figures: Record<string, unknown> = { messages: FOLLOWED_TOTAL, loadAtStart: load() };
-  for (const [label, flags] of [['as deployed (--max-semi-space-size=2)', DEPLOYED_FLAGS], ['without Node flags', []]] as const) {
+  for (const [label, flags] of [['as deployed (--max-semi-space-size=8)', DEPLOYED_FLAGS], ['without Node flags', []]] as const) {
     say(`followed: ${n} messages, ${label}...`);
     const now = await followedPair(current.cli, tree, flags);
     const then = before ? await followedPair(before, tree, flags) : undefined;

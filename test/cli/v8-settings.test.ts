@@ -29,12 +29,12 @@ service:
   return file;
 }
 
-test('node src/cli.ts run: the same process runs on with --max-semi-space-size=2 and --expose-gc', async (t) => {
+test('node src/cli.ts run: the same process runs on with --max-semi-space-size=8 and --expose-gc', async (t) => {
   const agent = runAgentProcess(config(), { NODE_OPTIONS: '' });
   t.after(() => { agent.child.kill('SIGKILL'); });
   await agent.waitForLog('agent started');
   const args = cmdline(agent.child.pid!);
-  assert.ok(args.includes('--max-semi-space-size=2'), args.join(' '));
+  assert.ok(args.includes('--max-semi-space-size=8'), args.join(' '));
   assert.ok(args.includes('--expose-gc'), args.join(' '));
   assert.ok(args.includes('run') && args.includes('--config'), 'the agent\'s own arguments are kept');
   agent.child.kill('SIGTERM');
@@ -42,8 +42,8 @@ test('node src/cli.ts run: the same process runs on with --max-semi-space-size=2
 });
 
 test('settings given in NODE_OPTIONS or on the command line are left as they are', () => {
-  assert.deepEqual(missingSettings([], ''), ['--max-semi-space-size=2', '--expose-gc']);
-  assert.deepEqual(missingSettings(['--max-semi-space-size=8'], undefined), ['--expose-gc']);
+  assert.deepEqual(missingSettings([], ''), ['--max-semi-space-size=8', '--expose-gc']);
+  assert.deepEqual(missingSettings(['--max-semi-space-size=2'], undefined), ['--expose-gc']);
   assert.deepEqual(missingSettings(['--expose-gc'], '--max-semi-space-size=4 --enable-source-maps'), []);
   assert.deepEqual(missingSettings(['--max_semi_space_size=4'], '--expose-gc'), []);
 });
