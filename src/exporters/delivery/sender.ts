@@ -2,8 +2,7 @@
 // retrying (429, 502, 503, 504, a network error, a timeout), or refused for good (any other
 // 4xx or 5xx: the same request would be refused again).
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { http } from '../../component/node-http.ts';
+import { http, httpsModule } from '../../component/node-http.ts';
 import { parseRetryAfter } from './backoff.ts';
 import type { Compression, Encoding } from './payload.ts';
 
@@ -35,13 +34,13 @@ export class HttpSender {
     this.url = options.url;
     const isHttps = new URL(options.url).protocol === 'https:';
     this.agent = isHttps
-      ? new HttpsAgent({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecureSkipVerify ? { rejectUnauthorized: false } : {}) })
+      ? new (httpsModule().Agent)({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecureSkipVerify ? { rejectUnauthorized: false } : {}) })
       : new http.Agent({ keepAlive: true });
   }
 
   send(body: Uint8Array, encoding: Encoding, compression: Compression): Promise<SendOutcome> {
     const url = new URL(this.options.url);
-    const request = url.protocol === 'https:' ? httpsRequest : http.request;
+    const request = url.protocol === 'https:' ? httpsModule().request : http.request;
     const abort = new AbortController();
     this.inFlight.add(abort);
     return new Promise<SendOutcome>((resolve) => {

@@ -9,8 +9,7 @@
 // Needs: get, create, update on leases in the namespace (deploy/kubernetes/lease-rbac.yaml: a Role and RoleBinding for
 // the agent's service account).
 import { readFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import { http } from '../../component/node-http.ts';
+import { http, httpsModule } from '../../component/node-http.ts';
 import type { LeaseBackend, LeaseRecord } from './lease.ts';
 
 export interface KubernetesLeaseOptions {
@@ -168,7 +167,7 @@ export class KubernetesLease implements LeaseBackend {
     if (this.options.tokenFile) headers.authorization = `Bearer ${readFileSync(this.options.tokenFile, 'utf8').trim()}`;
     const https = url.protocol === 'https:';
     if (https && this.options.caFile !== undefined) this.ca ??= readFileSync(this.options.caFile);
-    const send = https ? httpsRequest : http.request;
+    const send = https ? httpsModule().request : http.request;
     return new Promise<LeaseObject>((resolve, reject) => {
       const req = send(url, { method, headers, timeout: this.options.timeoutMs ?? 10_000, ...(this.ca ? { ca: this.ca } : {}) }, (res) => {
         const chunks: Buffer[] = [];

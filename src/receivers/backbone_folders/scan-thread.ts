@@ -4,7 +4,7 @@
 // and more in the examples) the worker is not kept: an idle worker is a V8 isolate of its own,
 // about 10 MB of resident memory (docs/performance.md, "memory"), against some 30 ms to start
 // one for the next scan.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ScanOptions, ScanResult } from './scanner.ts';
 
 const GRACE_MS = 5_000;
@@ -71,6 +71,8 @@ export class ScanThread {
     // Built to JavaScript (npm run build) the worker is scan-worker.js. A small young
     // generation keeps the worker's memory low: it makes short-lived garbage only.
     const file = import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js';
+    // node:worker_threads is taken when the first worker starts: most installations never start one (scan-placement.ts).
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const worker = new Worker(new URL(file, import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     worker.unref();
     return worker;

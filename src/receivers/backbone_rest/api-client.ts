@@ -3,8 +3,7 @@
 // deadline per request from sending to the last byte, a cap on the answer's size, no
 // redirects followed, and every failure classified (failures.ts).
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { http } from '../../component/node-http.ts';
-import https from 'node:https';
+import { http, httpsModule } from '../../component/node-http.ts';
 import type { LookupFunction, Socket } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { decodeAnswer, type InvalidBytes, showEscapedBytes } from './answer-text.ts';
@@ -84,7 +83,7 @@ export class ApiClient {
     this.isHttps = options.baseUrl.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrent, maxFreeSockets: options.maxConcurrent };
     this.agent = this.isHttps
-      ? new https.Agent({
+      ? new (httpsModule().Agent)({
         ...agentOptions,
         ...(options.ca ? { ca: options.ca } : {}),
         rejectUnauthorized: !options.insecureSkipVerify,
@@ -201,7 +200,7 @@ export class ApiClient {
 
       let req: ClientRequest;
       try {
-        req = (this.isHttps ? https : http).request(url, {
+        req = (this.isHttps ? httpsModule() : http).request(url, {
           method: 'GET', agent: this.agent, headers: this.headers, ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
         });
       } catch (error) {
