@@ -5,8 +5,8 @@
 // the highest move rates (docs/performance.md, "Exactly once by construction, and memory"):
 // with 2 MiB, records that wait in a batch for a few hundred ms outlive the young generation
 // at 12,000 moves/s and more, and the old generation's collections make the agent fall behind
-// (12,000/s held in 2 of 4 tries, against 3 of 3 with 8 MiB, p99 0.3-0.4 s); 8 MiB costs
-// nothing idle (78 MB) and about 1 kB per metric series (3.6 kB against 2.7). --expose-gc lets
+// (12,000/s held in 2 of 3 tries, against 3 of 3 with 8 MiB, p99 0.3-0.4 s); 8 MiB costs
+// nothing idle (76-78 MB) and about 1 kB more per metric series (3.5-4.5 kB). --expose-gc lets
 // the agent give the pages V8 keeps pooled after a burst of garbage back to the system
 // (src/pipeline/memory-return.ts).
 //
