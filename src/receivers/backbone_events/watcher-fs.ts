@@ -159,13 +159,20 @@ export const localWatcherFs: WatcherFs = {
   },
   lstat(path) {
     try {
-      const info = lstatSync(fsPath(path));
+      // A message gone from where it was is the answer for one lstat of every move: told
+      // without an exception, whose stack and message cost 6 µs (measured: 8.1 µs a missing
+      // path with the throw, 2.3 µs without).
+      const info = lstatSync(fsPath(path), { throwIfNoEntry: false });
+      if (info === undefined) return Promise.reject(NO_ENTRY);
       return Promise.resolve({ kind: kindOf(info), ino: info.ino, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs });
     } catch (error) {
       return Promise.reject(error as Error);
     }
   },
 };
+
+/** What localWatcherFs.lstat answers for a path that does not exist (isGone). */
+const NO_ENTRY: Error = Object.assign(new Error('ENOENT: no such file or directory, lstat'), { code: 'ENOENT' });
 
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
