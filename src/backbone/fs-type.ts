@@ -5,12 +5,21 @@
 // scans there in its worker, which it can abandon. On Jira Data Center the shared home is
 // usually such a mount.
 
+import { readFile, realpath, statfs } from 'node:fs/promises';
+
 /** What detectFsType reads (the file system, or a test's stand-in). */
 export interface FsTypeProbe {
   statfs(path: string): Promise<{ type: number }>;
   realpath(path: string): Promise<string>;
   readFile(path: string): Promise<string>;
 }
+
+/** The file system itself. */
+export const nodeFsTypeProbe: FsTypeProbe = {
+  statfs: (path) => statfs(path),
+  realpath: (path) => realpath(path),
+  readFile: (path) => readFile(path, 'utf8'),
+};
 
 export type WatchMode = 'native' | 'poll';
 export type WatchMethod = WatchMode | 'auto';

@@ -18,7 +18,10 @@ const CHECK_EVERY_MS = 5_000;
 const GROWTH_BYTES = 16 * 1024 * 1024;
 const BUSY_ABOVE = 0.25;
 
-type CollectGarbage = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+type CollectGarbage = (options: typeof LAST_RESORT) => void;
+/** V8's collection under memory pressure: the one that gives pooled pages back. */
+const LAST_RESORT = { type: 'major', execution: 'sync', flavor: 'last-resort' } as const;
+const exposedGc = (): CollectGarbage | undefined => (globalThis as { gc?: CollectGarbage }).gc;
 
 export interface MemoryReturn {
   /** Looks now; what it returned, when it ran (tests, and the interval). */
@@ -33,16 +36,16 @@ const outsideHeap = (): { rss: number; outside: number } => {
 
 /**
  * Runs that collection now, when `gc` is exposed. The agent calls it once before its components
- * start: what loading the modules and the configuration left is returned before the first scan
- * starts its worker, whose isolate would otherwise come on top of it (the peak RSS).
+ * start: what loading the modules and the configuration left is returned before the first
+ * listings and scans come on top of it (the peak RSS).
  */
 export function returnMemoryNow(): void {
-  (globalThis as { gc?: CollectGarbage }).gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  exposedGc()?.(LAST_RESORT);
 }
 
 /** Starts looking every few seconds; undefined when `gc` is not exposed. */
 export function startMemoryReturn(options: { everyMs?: number; growthBytes?: number; busyAbove?: number } = {}): MemoryReturn | undefined {
-  const gc = (globalThis as { gc?: CollectGarbage }).gc;
+  const gc = exposedGc();
   if (typeof gc !== 'function') return undefined;
   const growth = options.growthBytes ?? GROWTH_BYTES;
   const busyAbove = options.busyAbove ?? BUSY_ABOVE;
@@ -58,7 +61,7 @@ export function startMemoryReturn(options: { everyMs?: number; growthBytes?: num
     if ((!first && now.outside - lowest < growth) || busy > busyAbove) return undefined;
     first = false;
     const started = performance.now();
-    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    gc(LAST_RESORT);
     const after = outsideHeap();
     lowest = after.outside;
     return { rssBefore: now.rss, rssAfter: after.rss, ms: performance.now() - started };

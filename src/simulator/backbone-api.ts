@@ -5,9 +5,8 @@
 // XSRF check. It answers from its model (api-model.ts), which tests and the demo change, and
 // misbehaves in each way a real Jira can (api-faults.ts) when told to.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { http } from '../component/node-http.ts';
+import { http, httpsModule } from '../component/node-http.ts';
 import { DEFAULT_USER, type SimConnectorStatus, type SimIntegration, SimulatedIntegrations, type SimUser } from './api-model.ts';
 import {
   type AnswerTamperer, answerWithFault, type EndpointKind, endpointKind, HTML_TYPE, JSON_TYPE, type Misbehaviour, SERVLET_PATH,
@@ -76,7 +75,7 @@ export class SimulatedBackboneApi {
 
   async start(port = 0, host = '127.0.0.1'): Promise<this> {
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
-    this.server = this.options.tls ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : http.createServer(handler);
+    this.server = this.options.tls ? httpsModule().createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : http.createServer(handler);
     this.server.on(this.options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

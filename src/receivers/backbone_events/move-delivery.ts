@@ -109,7 +109,7 @@ export class MoveDelivery {
 
   /** The end of a round: what it found is written, then handed on. */
   roundEnd(): void {
-    if (this.pendingMoves.length === 0 && this.pendingOps.length === 0) return;
+    if (!this.linesWaiting) return;
     crashPoint('moves-found');
     if (!this.options.store) {
       const moves = this.pendingMoves;
@@ -124,7 +124,7 @@ export class MoveDelivery {
 
   private async writeLoop(): Promise<void> {
     const store = this.options.store!;
-    while ((this.pendingMoves.length > 0 || this.pendingOps.length > 0) && this.writeRetryTimer === undefined) {
+    while (this.linesWaiting && this.writeRetryTimer === undefined) {
       // Spacing: what ends meanwhile goes into this line too.
       const wait = this.lastWriteAt + JOURNAL_SPACING_MS - performance.now();
       if (wait > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -241,12 +241,17 @@ export class MoveDelivery {
     this.options.log.resolved('overflow', `${overflow.count} move(s) made between ${new Date(overflow.firstMs).toISOString()} and ${new Date(overflow.lastMs).toISOString()} were not reported (more than max_held_moves, ${this.options.maxHeld}, were waiting); counted in otelcol_exporter_enqueue_failed_log_records; the belief follows the folders again`);
   }
 
+  /** Rounds ended whose journal line is not written yet. */
+  private get linesWaiting(): boolean {
+    return this.pendingMoves.length > 0 || this.pendingOps.length > 0;
+  }
+
   /** The write loop, unless it runs already. */
   private startWriting(): void {
     this.writing ??= this.writeLoop().finally(() => {
       this.writing = undefined;
       // A round that ended between the loop's last look and now would otherwise wait for the next round.
-      if (this.pendingMoves.length + this.pendingOps.length > 0 && this.writeRetryTimer === undefined && !this.stopped) this.startWriting();
+      if (this.linesWaiting && this.writeRetryTimer === undefined && !this.stopped) this.startWriting();
     });
   }
 
@@ -294,7 +299,7 @@ export class MoveDelivery {
     clearTimeout(this.retryTimer);
     clearTimeout(this.writeRetryTimer);
     this.writeRetryTimer = undefined;
-    if (this.options.store && this.pendingMoves.length + this.pendingOps.length > 0) this.startWriting();
+    if (this.options.store && this.linesWaiting) this.startWriting();
     await this.writing;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

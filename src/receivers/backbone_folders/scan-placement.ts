@@ -16,8 +16,7 @@
 //   the worker runs it on the machine's other core.
 // The file system is looked at before every scan (a mount can come and go); a look that
 // gets no answer within LOOK_TIMEOUT_MS counts as a network file system.
-import { readFile, realpath, statfs } from 'node:fs/promises';
-import { detectFsType, type FsTypeProbe } from '../../backbone/fs-type.ts';
+import { detectFsType, nodeFsTypeProbe } from '../../backbone/fs-type.ts';
 import { scanInSlices, type ScanOptions, type ScanResult } from './scanner.ts';
 import { ScanThread } from './scan-thread.ts';
 
@@ -73,14 +72,8 @@ async function remoteFileSystem(root: string): Promise<boolean> {
     timer = setTimeout(() => resolve(true), LOOK_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([late, detectFsType(probe, root).then((type) => type.remote)]);
+    return await Promise.race([late, detectFsType(nodeFsTypeProbe, root).then((type) => type.remote)]);
   } finally {
     clearTimeout(timer);
   }
 }
-
-const probe: FsTypeProbe = {
-  statfs: (path) => statfs(path),
-  realpath: (path) => realpath(path),
-  readFile: (path) => readFile(path, 'utf8'),
-};
